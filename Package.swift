@@ -1,0 +1,34 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "exp",
+    products: [
+        .executable(name: "exp", targets: ["exp"]),
+        .library(name: "Tensors", targets: ["Tensors"]),
+        .library(name: "Autodiff", targets: ["Autodiff"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CEditLine", pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]),
+        .target(
+            name: "Tensors",
+            dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")]),
+        .target(name: "Autodiff", dependencies: ["Tensors"]),
+        .executableTarget(
+            name: "CoreBench", dependencies: ["Tensors", "Autodiff", "CBLAS"],
+            path: "Benchmarks/CoreBench"),
+        .executableTarget(
+            name: "exp", dependencies: ["Tensors", "Autodiff", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Tensors"]),
+    ]
+)
