@@ -15,7 +15,7 @@ public final class ThreadLocal<T: AnyObject>: @unchecked Sendable {
     public init(_ make: @escaping () -> T) {
         self.make = make
         pthread_key_create(&key) { ptr in
-            Unmanaged<AnyObject>.fromOpaque(ptr).release()
+            if let ptr { Unmanaged<AnyObject>.fromOpaque(ptr).release() }
         }
     }
 
