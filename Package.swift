@@ -23,12 +23,16 @@ let package = Package(
             name: "Tensors",
             dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "Autodiff", dependencies: ["Tensors"]),
+        .target(name: "Lab", dependencies: ["Tensors", "Autodiff"]),
+        .target(name: "Language", dependencies: ["Tensors", "Autodiff", "Lab"], resources: [.copy("Prelude")]),
         .executableTarget(
             name: "CoreBench", dependencies: ["Tensors", "Autodiff", "CBLAS"],
             path: "Benchmarks/CoreBench"),
         .executableTarget(
-            name: "exp", dependencies: ["Tensors", "Autodiff", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            name: "exp", dependencies: ["Tensors", "Autodiff", "Lab", "Language", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Tensors"]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "Autodiff", "Tensors"]),
+        .testTarget(name: "LanguageTests", dependencies: ["Language", "Lab", "Autodiff", "Tensors"]),
     ]
 )
