@@ -24,6 +24,7 @@ let package = Package(
             dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "Autodiff", dependencies: ["Tensors"]),
         .target(name: "Lab", dependencies: ["Tensors", "Autodiff"]),
+        .target(name: "Plot"),
         .target(name: "Language", dependencies: ["Tensors", "Autodiff", "Lab"], resources: [.copy("Prelude")]),
         .executableTarget(
             name: "CoreBench", dependencies: ["Tensors", "Autodiff", "CBLAS"],
@@ -34,5 +35,6 @@ let package = Package(
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Tensors"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Autodiff", "Tensors"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language", "Lab", "Autodiff", "Tensors"]),
+        .testTarget(name: "PlotTests", dependencies: ["Plot"]),
     ]
 )
