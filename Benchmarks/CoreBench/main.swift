@@ -1,1 +1,89 @@
-print("bench")
+// Core benchmark: prints exp's figures beside reference figures measured in the same run.
+//   matmul     exp's Tensor.matmul vs calling OpenBLAS sgemm directly (GFLOP/s)
+//   elementwise  a 1M-float add vs memcpy bandwidth (GB/s moved)
+//   tape        a 4x4 add, forward + backward through the tape (ns per op)
+// Run: swift run -c release CoreBench
+import Autodiff
+import CBLAS
+import Foundation
+import Tensors
+
+func now() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+}
+
+/// Median seconds per call of `body` over `rounds` rounds of `reps` calls each.
+func measure(rounds: Int = 7, reps: Int, _ body: () throws -> Void) rethrows -> Double {
+    try body()  // warm-up
+    var times: [Double] = []
+    for _ in 0..<rounds {
+        let t0 = now()
+        for _ in 0..<reps { try body() }
+        times.append((now() - t0) / Double(reps))
+    }
+    return times.sorted()[times.count / 2]
+}
+
+func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+func fmt(_ x: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", x) }
+
+nonisolated(unsafe) var failures: [String] = []
+@MainActor func row(_ name: String, _ ours: Double, _ reference: Double, unit: String, ok: Bool, goal: String) {
+    print(pad(name, 28) + pad(fmt(ours, ours < 10 ? 2 : 1) + " " + unit, 18) + pad(fmt(reference, reference < 10 ? 2 : 1) + " " + unit, 18)
+          + (ok ? "ok   " : "MISS ") + goal)
+    if !ok { failures.append(name) }
+}
+
+print("exp core benchmark (release build; medians of 7 rounds)")
+print(pad("figure", 28) + pad("exp", 18) + pad("reference", 18) + "goal")
+
+// MARK: matmul
+for n in [64, 256, 1024] {
+    let a = try Tensor.ones([n, n], dtype: .float32), b = try Tensor.ones([n, n], dtype: .float32)
+    let c = try Tensor.zeros([n, n], dtype: .float32)
+    let reps = max(1, 200_000_000 / (2 * n * n * n))
+    let ours = try measure(reps: reps) { _ = try Tensor.matmul(a, b) }
+    let direct = measure(reps: reps) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1,
+                    a.pointer(Float.self), Int32(n), b.pointer(Float.self), Int32(n), 0, c.pointer(Float.self), Int32(n))
+    }
+    let flops = 2 * Double(n * n * n)
+    row("matmul f32 \(n)x\(n)", flops / ours / 1e9, flops / direct / 1e9, unit: "GFLOP/s",
+        ok: ours <= direct * 1.10, goal: "within 10% of direct sgemm")
+}
+
+// MARK: elementwise vs memcpy
+do {
+    let n = 1 << 20
+    let a = try Tensor.ones([n], dtype: .float32), b = try Tensor.ones([n], dtype: .float32)
+    let ours = try measure(reps: 50) { _ = try Tensor.binary(.add, a, b) }
+    let src = UnsafeMutableRawPointer.allocate(byteCount: 4 * n, alignment: 64)
+    let dst = UnsafeMutableRawPointer.allocate(byteCount: 4 * n, alignment: 64)
+    src.initializeMemory(as: UInt8.self, repeating: 1, count: 4 * n)
+    dst.initializeMemory(as: UInt8.self, repeating: 0, count: 4 * n)
+    let copy = measure(reps: 50) { memcpy(dst, src, 4 * n) }
+    // An add moves 12 bytes per element (two reads, one write); memcpy moves 8.
+    let oursGBs = 12 * Double(n) / ours / 1e9, copyGBs = 8 * Double(n) / copy / 1e9
+    row("add 1M f32 (bandwidth)", oursGBs, copyGBs, unit: "GB/s", ok: oursGBs >= copyGBs / 2, goal: "at least half of memcpy")
+}
+
+// MARK: tape overhead
+do {
+    let tape = Tape()
+    Tape.current = tape
+    let x = try Tensor.ones([4, 4], dtype: .float32)
+    let chain = 100
+    let perChain = try measure(reps: 200) {
+        tape.reset()
+        let a = tape.variable(x), b = tape.variable(x)
+        var y = a
+        for _ in 0..<chain { y = try add(y, b) }
+        _ = try tape.gradients(of: y, wrt: [a, b])
+    }
+    let perOp = perChain / Double(chain) * 1e9
+    row("4x4 add fwd+bwd (per op)", perOp, 1000, unit: "ns", ok: perOp <= 1000, goal: "at most 1 µs")
+}
+
+print(failures.isEmpty ? "all core figures meet their goals" : "goals missed: \(failures.joined(separator: ", "))")
