@@ -76,6 +76,18 @@ public struct Tensor: @unchecked Sendable {
         return out
     }
 
+    /// A dense copy that shares no storage with this tensor.
+    public func copied() -> Tensor {
+        let out = Tensor.uncheckedEmpty(shape, count: count, dtype: dtype)
+        let src = contiguous()
+        if src.storage === storage && src.isContiguous && src.offset == offset && isContiguous {
+            out.storage.base.copyMemory(from: storage.base + offset * dtype.byteWidth, byteCount: count * dtype.byteWidth)
+        } else {
+            out.storage.base.copyMemory(from: src.storage.base + src.offset * dtype.byteWidth, byteCount: count * dtype.byteWidth)
+        }
+        return out
+    }
+
     /// Same elements under a new shape with the same count; a view when contiguous.
     public func viewing(as newShape: [Int]) -> Tensor {
         let c = contiguous()
