@@ -1,0 +1,111 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// MARK: - Rendering
+
+/// Turns diagnostics into text:
+///
+/// ```
+/// file.exp:3:9: error: unknown name 'thetaa'
+/// let y = thetaa + 1
+///         ^~~~~~
+/// hint: did you mean 'theta'?
+/// ```
+///
+/// The caret line copies tabs from the source line so the carets stay under the span in a
+/// terminal; columns count Unicode scalars.
+public struct DiagnosticRenderer: Sendable {
+    /// Use ANSI colours (only when writing to a terminal).
+    public var color: Bool
+
+    public init(color: Bool = false) {
+        self.color = color
+    }
+
+    /// Whether standard error is a terminal (then colour is appropriate).
+    public static var standardErrorIsTerminal: Bool {
+        isatty(2) != 0
+    }
+
+    /// Renders one diagnostic, ending with a newline.
+    public func render(_ d: Diagnostic) -> String {
+        var out = ""
+        let label = d.severity.rawValue
+        let place = d.span.map { "\($0.file.name):\($0.start.line):\($0.start.column): " } ?? ""
+        out += style(place, .bold) + style(label + ":", labelStyle(d.severity)) + " " + style(d.message, .bold) + "\n"
+        if let span = d.span { out += excerpt(span) }
+        if let hint = d.hint { out += style("hint:", .cyan) + " " + hint + "\n" }
+        for note in d.notes {
+            if let span = note.span {
+                out += style("\(span.file.name):\(span.start.line):\(span.start.column): ", .bold)
+                out += style("note:", .cyan) + " " + note.message + "\n"
+                out += excerpt(span)
+            } else {
+                out += style("note:", .cyan) + " " + note.message + "\n"
+            }
+        }
+        return out
+    }
+
+    /// Renders several diagnostics one after another.
+    public func render(_ ds: [Diagnostic]) -> String {
+        ds.map(render).joined()
+    }
+
+    // MARK: Source excerpt
+
+    /// The source line and the caret line under the span.
+    func excerpt(_ span: SourceSpan) -> String {
+        let lineText = span.file.line(span.start.line)
+        let scalars = Array(lineText.unicodeScalars).map(Self.printable)
+        let startCol = max(1, span.start.column)
+        // Underline to the end of the span, or to the end of the line for multi-line spans.
+        let endCol: Int
+        if span.end.line == span.start.line {
+            endCol = max(span.end.column, startCol + 1)
+        } else {
+            endCol = max(scalars.count + 1, startCol + 1)
+        }
+        var caret = ""
+        var col = 1
+        while col < startCol {
+            let idx = col - 1
+            caret += idx < scalars.count && scalars[idx] == "\t" ? "\t" : " "
+            col += 1
+        }
+        caret += "^" + String(repeating: "~", count: endCol - startCol - 1)
+        var line = ""
+        line.unicodeScalars.append(contentsOf: scalars)
+        return line + "\n" + style(caret, .green) + "\n"
+    }
+
+    /// Control characters (other than tab) would garble the terminal; show them as U+FFFD so
+    /// each still takes one column.
+    static func printable(_ s: Unicode.Scalar) -> Unicode.Scalar {
+        if s == "\t" { return s }
+        if s.value < 0x20 || s.value == 0x7F || (0x80..<0xA0).contains(s.value) { return "\u{FFFD}" }
+        return s
+    }
+
+    // MARK: Colour
+
+    enum Style: String {
+        case bold = "1", red = "1;31", yellow = "1;33", cyan = "1;36", green = "1;32"
+    }
+
+    func labelStyle(_ s: Severity) -> Style {
+        switch s {
+        case .error: return .red
+        case .warning: return .yellow
+        case .note: return .cyan
+        }
+    }
+
+    func style(_ text: String, _ s: Style) -> String {
+        guard color, !text.isEmpty else { return text }
+        return "\u{1B}[\(s.rawValue)m" + text + "\u{1B}[0m"
+    }
+}
