@@ -271,7 +271,8 @@ extension Tensor {
     public static func pinv(_ a: Tensor, rcond: Double? = nil) throws -> Tensor {
         let (batch, m, n) = try matrixParts(a, op: "pinv")
         let k = Swift.min(m, n)
-        let (u, s, vt) = try svd(a.cast(to: resultDType(a)).cast(to: .float64))
+        // Float64 input keeps the factors in float64 whatever the input precision.
+        let (u, s, vt) = try svd(a.cast(to: .float64))
         let out = try Tensor.uninitialized(batch + [n, m], dtype: .float64, op: "pinv")
         out.fillZero()
         let cut = rcond ?? Double.ulpOfOne * Double(Swift.max(m, n))

@@ -22,9 +22,9 @@ public func solve(_ a: Variable, _ b: Variable) throws -> Variable {
     return tape.record(x, a, b) { g in
         let (g2, x2, b2Shape) = liftRHS(g, x, bv)
         let gb2 = try Tensor.solve(av.matrixTranspose, g2)
-        let gb = tape.index(b) >= 0 ? try gb2.sumToShape(b2Shape).viewing(as: bv.shape).cast(to: floatType(bv)) : nil
+        let gb = tape.index(b) >= 0 ? try gb2.sumToShape(b2Shape).viewing(as: bv.shape).cast(to: linalgFloatType(bv)) : nil
         let ga = tape.index(a) >= 0
-            ? try Tensor.matmul(gb2, x2.matrixTranspose).unary(.neg).sumToShape(av.shape).cast(to: floatType(av)) : nil
+            ? try Tensor.matmul(gb2, x2.matrixTranspose).unary(.neg).sumToShape(av.shape).cast(to: linalgFloatType(av)) : nil
         return (ga, gb)
     }
 }
@@ -34,7 +34,7 @@ public func inv(_ a: Variable) throws -> Variable {
     let y = try Tensor.inv(a.value)
     let tape = Tape.current
     guard tape.tracks(a) else { return Variable(y) }
-    let dtype = floatType(a.value)
+    let dtype = linalgFloatType(a.value)
     return tape.record(y, a) { g in
         let yt = y.matrixTranspose
         return try Tensor.matmul(Tensor.matmul(yt, g), yt).unary(.neg).cast(to: dtype)
@@ -49,9 +49,9 @@ public func det(_ a: Variable) throws -> Variable {
     guard tape.tracks(a) else { return Variable(d) }
     let av = a.value
     return tape.record(d, a) { g in
-        let scale = try Tensor.binary(.mul, g, d).cast(to: .float64)
+        let scale = g.cast(to: .float64)
         let cof = try cofactors(av, det: d)
-        return try Tensor.binary(.mul, cof, scale.viewing(as: scale.shape + [1, 1])).cast(to: floatType(av))
+        return try Tensor.binary(.mul, cof, scale.viewing(as: scale.shape + [1, 1])).cast(to: linalgFloatType(av))
     }
 }
 
@@ -74,7 +74,7 @@ private func recordLogDet(_ y: Tensor, _ a: Variable) throws -> Variable {
     return tape.record(y, a) { g in
         let invT = try Tensor.inv(av).matrixTranspose.cast(to: .float64)
         let g64 = g.cast(to: .float64)
-        return try Tensor.binary(.mul, invT, g64.viewing(as: g64.shape + [1, 1])).cast(to: floatType(av))
+        return try Tensor.binary(.mul, invT, g64.viewing(as: g64.shape + [1, 1])).cast(to: linalgFloatType(av))
     }
 }
 
@@ -117,7 +117,7 @@ public func eigh(_ a: Variable) throws -> (values: Variable, vectors: Variable) 
     let (w, v) = try Tensor.eigh(a.value)
     let tape = Tape.current
     guard tape.tracks(a) else { return (Variable(w), Variable(v)) }
-    let dtype = floatType(a.value)
+    let dtype = linalgFloatType(a.value)
     let v64 = v.cast(to: .float64), w64 = w.cast(to: .float64)
     let values = tape.record(w, a) { g in
         try Tensor.matmul(scaleColumns(v64, g.cast(to: .float64)), v64.matrixTranspose).cast(to: dtype)
@@ -145,7 +145,7 @@ public func svd(_ a: Variable) throws -> (u: Variable, s: Variable, vt: Variable
     let (u, s, vt) = try Tensor.svd(a.value)
     let tape = Tape.current
     guard tape.tracks(a) else { return (Variable(u), Variable(s), Variable(vt)) }
-    let dtype = floatType(a.value)
+    let dtype = linalgFloatType(a.value)
     let m = a.shape[a.rank - 2], n = a.shape[a.rank - 1], k = Swift.min(m, n)
     let u64 = u.cast(to: .float64), s64 = s.cast(to: .float64), vt64 = vt.cast(to: .float64)
     let sVar = tape.record(s, a) { g in
@@ -187,7 +187,7 @@ public func qr(_ a: Variable) throws -> (q: Variable, r: Variable) {
     let (q, r) = try Tensor.qr(a.value)
     let tape = Tape.current
     guard tape.tracks(a) else { return (Variable(q), Variable(r)) }
-    let dtype = floatType(a.value)
+    let dtype = linalgFloatType(a.value)
     let m = a.shape[a.rank - 2], n = a.shape[a.rank - 1]
     let q64 = q.cast(to: .float64), r64 = r.cast(to: .float64)
     func finish(_ y: Tensor) throws -> Tensor {
@@ -230,7 +230,7 @@ public func lstsq(_ a: Variable, _ b: Variable, rcond: Double? = nil) throws -> 
         let p = try Tensor.pinv(av, rcond: rcond)
         let pt = p.matrixTranspose
         let gb2 = try Tensor.matmul(pt, g2)
-        let gb = tape.index(b) >= 0 ? try gb2.sumToShape(b2Shape).viewing(as: bv.shape).cast(to: floatType(bv)) : nil
+        let gb = tape.index(b) >= 0 ? try gb2.sumToShape(b2Shape).viewing(as: bv.shape).cast(to: linalgFloatType(bv)) : nil
         guard tape.index(a) >= 0 else { return (nil, gb) }
         let b2 = bv.cast(to: .float64).viewing(as: b2Shape)
         let r = try Tensor.binary(.sub, b2, Tensor.matmul(av, x2))
@@ -239,13 +239,13 @@ public func lstsq(_ a: Variable, _ b: Variable, rcond: Double? = nil) throws -> 
         let n = av.shape[av.rank - 1]
         let projector = try Tensor.binary(.sub, Tensor.eye(n, dtype: .float64), Tensor.matmul(p, av))
         ga = try Tensor.binary(.add, ga, Tensor.matmul(Tensor.matmul(Tensor.matmul(pt, x2), g2.matrixTranspose), projector))
-        return (try ga.sumToShape(av.shape).cast(to: floatType(a.value)), gb)
+        return (try ga.sumToShape(av.shape).cast(to: linalgFloatType(a.value)), gb)
     }
 }
 
 // MARK: - Helpers
 
-private func floatType(_ t: Tensor) -> DType { t.dtype.isFloating ? t.dtype : DefaultDType.float }
+private func linalgFloatType(_ t: Tensor) -> DType { t.dtype.isFloating ? t.dtype : DefaultDType.float }
 
 /// A vector right-hand side as a one-column matrix: returns G, X and B's shape lifted that way.
 private func liftRHS(_ g: Tensor, _ x: Tensor, _ b: Tensor) -> (Tensor, Tensor, [Int]) {
