@@ -1,16 +1,5 @@
 import Tensors
 
-extension Tensor {
-    /// The last two dimensions swapped, as a view (vectors are returned unchanged).
-    public var matrixTranspose: Tensor {
-        guard rank >= 2 else { return self }
-        var s = shape, st = strides
-        s.swapAt(rank - 1, rank - 2)
-        st.swapAt(rank - 1, rank - 2)
-        return Tensor(storage: storage, dtype: dtype, shape: s, strides: st, offset: offset)
-    }
-}
-
 /// `a @ b` with NumPy matmul semantics (see `Tensor.matmul`).
 /// Pullbacks: dA = dY @ Bᵀ, dB = Aᵀ @ dY, summed over broadcast batch dimensions; vector
 /// operands are lifted to matrices first so one rule covers every case.
