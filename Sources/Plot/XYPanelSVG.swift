@@ -77,7 +77,7 @@ enum XYPanelSVG {
         for s in p.series {
             let width = s.style.lineWidth.isFinite ? max(0.1, s.style.lineWidth) : 1.8
             for seg in s.segments {
-                let pts = seg.map { (xm($0.x), ym($0.y)) }
+                let pts = decimated(seg.map { (xm($0.x), ym($0.y)) })
                 pixelPoints += sampled(pts)
                 if spec.drawLines {
                     if pts.count >= 2 {
@@ -152,6 +152,29 @@ enum XYPanelSVG {
             }
             target -= 1
         }
+    }
+
+    /// Long runs with increasing x are thinned to at most first/min/max/last per pixel column:
+    /// the drawn line looks the same and a 20 000-step log stays a small file.
+    static func decimated(_ pts: [(Double, Double)]) -> [(Double, Double)] {
+        guard pts.count > 2000 else { return pts }
+        for i in 1..<pts.count where pts[i].0 < pts[i - 1].0 { return pts }
+        var out: [(Double, Double)] = []
+        out.reserveCapacity(4000)
+        var i = 0
+        while i < pts.count {
+            let column = pts[i].0.rounded(.down)
+            var j = i
+            var lo = i, hi = i
+            while j < pts.count, pts[j].0.rounded(.down) == column {
+                if pts[j].1 < pts[lo].1 { lo = j }
+                if pts[j].1 > pts[hi].1 { hi = j }
+                j += 1
+            }
+            for k in Set([i, lo, hi, j - 1]).sorted() { out.append(pts[k]) }
+            i = j
+        }
+        return out
     }
 
     /// The points plus samples along long segments, for legend placement.

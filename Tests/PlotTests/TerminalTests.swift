@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Plot
 
@@ -116,5 +117,24 @@ struct TerminalTests {
         c.line(-100, -100, 1000, 1000, layer: 1)  // clipped, no trap
         c.line(.nan, 0, 1, 1, layer: 1)
         #expect(c.character(column: 1, row: 0) == nil || c.layer(column: 1, row: 0) == 1)
+    }
+}
+
+@Suite("Plot terminal detection")
+struct TerminalDetectionTests {
+    @Test func colourModeFollowsTheEnvironment() {
+        #expect(TerminalColorMode.detect(environment: ["NO_COLOR": "1", "COLORTERM": "truecolor"], isTerminal: true) == .none)
+        #expect(TerminalColorMode.detect(environment: ["COLORTERM": "truecolor"], isTerminal: true) == .trueColor)
+        #expect(TerminalColorMode.detect(environment: ["TERM": "xterm-256color"], isTerminal: true) == .ansi256)
+        #expect(TerminalColorMode.detect(environment: ["TERM": "dumb"], isTerminal: true) == .none)
+        #expect(TerminalColorMode.detect(environment: ["COLORTERM": "truecolor"], isTerminal: false) == .none)
+    }
+
+    /// Only meaningful when stdout is not a terminal (as under CI); then COLUMNS/LINES decide.
+    @Test(.enabled(if: isatty(STDOUT_FILENO) == 0)) func sizeFallsBackToColumnsAndLines() {
+        let o = TerminalOptions.detect(maxHeight: 30, environment: ["COLUMNS": "100", "LINES": "50"])
+        #expect(o.width == 100 && o.height == 30)
+        let d = TerminalOptions.detect(environment: [:])
+        #expect(d.width == 80 && d.height == 22)
     }
 }
