@@ -65,6 +65,43 @@ struct PNGTests {
         #expect(!FileManager.default.fileExists(atPath: "\(dir)/curves.png.tmp-\(ProcessInfo.processInfo.processIdentifier).svg"))
     }
 
+    /// Decodes the PNG and looks at pixels: the heatmap cells carry the colormap's colours
+    /// (blue end, white at zero, red end) and the line chart's series colour appears on the page.
+    @Test(.enabled(if: hasConverter)) func pixelsShowTheColormapAndTheSeries() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let hm = Heatmap(values: [[-2, 0, 2]], showColorbar: false)
+        try Figure(hm).writePNG(to: dir + "/hm.png")
+        let img = try DecodedPNG(Data(contentsOf: URL(fileURLWithPath: dir + "/hm.png")))
+        #expect(img.width == 640 && img.height == 420)
+        // Find the cells along the middle row: the three runs of non-white, non-ink colour.
+        let y = img.height / 2
+        func close(_ p: (Int, Int, Int)?, _ c: Color, tol: Int = 6) -> Bool {
+            guard let p else { return false }
+            return abs(p.0 - Int(c.r)) <= tol && abs(p.1 - Int(c.g)) <= tol && abs(p.2 - Int(c.b)) <= tol
+        }
+        let lo = Colormap.blueWhiteRed.color(at: 0), hi = Colormap.blueWhiteRed.color(at: 1)
+        let xsLo = (0..<img.width).filter { close(img.rgb($0, y), lo) }
+        let xsHi = (0..<img.width).filter { close(img.rgb($0, y), hi) }
+        #expect(xsLo.count > 50 && xsHi.count > 50, "cells of both end colours: \(xsLo.count), \(xsHi.count)")
+        if let l = xsLo.max(), let h = xsHi.min() {
+            #expect(l < h, "negative cell left of positive cell")
+            #expect(close(img.rgb((l + h) / 2, y), .white, tol: 2), "the zero cell between them is white")
+        }
+
+        let chart = LineChart(series: [Series("s", ys: [0, 1, 0, 1], style: SeriesStyle(color: Color(r: 255, g: 0, b: 0), lineWidth: 3))])
+        try Figure(chart).writePNG(to: dir + "/line.png")
+        let line = try DecodedPNG(Data(contentsOf: URL(fileURLWithPath: dir + "/line.png")))
+        var red = 0, nonWhite = 0
+        for yy in 0..<line.height { for xx in 0..<line.width {
+            guard let p = line.rgb(xx, yy) else { continue }
+            if p.0 > 200 && p.1 < 60 && p.2 < 60 { red += 1 }
+            if p != (255, 255, 255) { nonWhite += 1 }
+        } }
+        #expect(red > 500, "the red series is drawn (\(red) red pixels)")
+        #expect(nonWhite < line.width * line.height / 2, "the page is mostly white")
+    }
+
     @Test(.enabled(if: hasConverter)) func scaleAndGridSizes() throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
