@@ -446,7 +446,7 @@ extension Tensor {
     /// `out[..., k, ...] = x[..., index[..., k, ...], ...]` along `axis` (NumPy
     /// `take_along_axis`): `index` has this tensor's rank; its other axes broadcast with ours.
     /// Negative indices count from the end.
-    public func gather(axis: Int, index: Tensor) throws -> Tensor {
+    public func takeAlongAxis(axis: Int, index: Tensor) throws -> Tensor {
         let geo = try AxisGather(shape: shape, axis: axis, index: index, op: "gather")
         let src = try expanded(to: geo.sourceShape).permuted(geo.perm)
         let outer = StridedAssign.offsets(Array(src.shape.dropLast()), Array(src.strides.dropLast()))
@@ -470,7 +470,7 @@ extension Tensor {
     }
 
     /// Zeros of `shape` with `values[..., k, ...]` added at `[..., index[..., k, ...], ...]`
-    /// along `axis` (the adjoint of `gather(axis:index:)`; repeated indices accumulate).
+    /// along `axis` (the adjoint of `takeAlongAxis(axis:index:)`; repeated indices accumulate).
     /// `index` has the rank of `shape`, its other axes equal to `shape`'s or 1; `values`
     /// broadcasts to the index's shape (with those axes expanded).
     public static func scatterAdd(shape: [Int], axis: Int, index: Tensor, values: Tensor) throws -> Tensor {
@@ -526,7 +526,7 @@ extension Tensor {
     }
 }
 
-/// The validated geometry shared by `gather(axis:index:)` and `scatterAdd`: the axis moved
+/// The validated geometry shared by `takeAlongAxis(axis:index:)` and `scatterAdd`: the axis moved
 /// last, the index broadcast and normalized.
 private struct AxisGather {
     let perm: [Int], inverse: [Int]

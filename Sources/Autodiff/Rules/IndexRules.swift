@@ -44,7 +44,7 @@ public func indexSelect(_ x: Variable, axis: Int, index: Tensor) throws -> Varia
 
 /// `take_along_axis(x, index, axis)`. Gradient: `scatterAdd` of the output gradient.
 public func gather(_ x: Variable, axis: Int, index: Tensor) throws -> Variable {
-    let y = try x.value.gather(axis: axis, index: index)
+    let y = try x.value.takeAlongAxis(axis: axis, index: index)
     let tape = Tape.current
     guard tape.tracks(x), x.dtype.isFloating else { return Variable(y) }
     let ax = try Shape.axis(axis, rank: x.rank, op: "gather")
@@ -66,7 +66,7 @@ public func scatterAdd(shape: [Int], axis: Int, index: Tensor, values: Variable)
     guard tape.tracks(values), values.dtype.isFloating else { return Variable(y) }
     let valueShape = values.shape
     return tape.record(y, values) { g in
-        try g.gather(axis: axis, index: index).sumToShape(valueShape)
+        try g.takeAlongAxis(axis: axis, index: index).sumToShape(valueShape)
     }
 }
 
