@@ -49,7 +49,9 @@ enum XYPanelSVG {
                    size: FontSize.axisLabel, anchor: .middle, rotate: -90)
         }
         if let t = spec.title, hasTitle {
-            w.text(fitText(t, width: frame.w - 20, fontSize: FontSize.title), x: plot.midX, y: frame.y + 23,
+            // Centred over the plot, but never wider than the panel around that centre.
+            let room = 2 * min(plot.midX - frame.x, frame.maxX - plot.midX) - 16
+            w.text(fitText(t, width: room, fontSize: FontSize.title), x: plot.midX, y: frame.y + 23,
                    size: FontSize.title, anchor: .middle, bold: true)
         }
 
