@@ -18,7 +18,7 @@ public struct Lexer {
         self.file = file
         self.bytes = file.bytes
         // A UTF-8 byte order mark at the start is not part of the program.
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
+        index = file.byteOrderMarkLength
     }
 
     /// All tokens of a file (ending with `.endOfInput`) and the lexer's diagnostics.
@@ -48,30 +48,10 @@ public struct Lexer {
         column += 1
     }
 
-    /// Decodes the scalar at `index` without consuming it: (scalar, byte length), or nil for
-    /// invalid UTF-8 (length 1 then).
+    /// Decodes the scalar at `i` without consuming it: (scalar, byte length), or nil for
+    /// invalid UTF-8.
     func decodeScalar(at i: Int) -> (Unicode.Scalar, Int)? {
-        guard i < bytes.count else { return nil }
-        let b0 = bytes[i]
-        if b0 < 0x80 { return (Unicode.Scalar(b0), 1) }
-        let length: Int
-        var value: UInt32
-        switch b0 {
-        case 0xC2...0xDF: length = 2; value = UInt32(b0 & 0x1F)
-        case 0xE0...0xEF: length = 3; value = UInt32(b0 & 0x0F)
-        case 0xF0...0xF4: length = 4; value = UInt32(b0 & 0x07)
-        default: return nil
-        }
-        guard i + length <= bytes.count else { return nil }
-        for k in 1..<length {
-            let b = bytes[i + k]
-            guard b & 0xC0 == 0x80 else { return nil }
-            value = (value << 6) | UInt32(b & 0x3F)
-        }
-        // Reject overlong forms and surrogates (Unicode.Scalar rejects surrogates and > 10FFFF).
-        let minimum: UInt32 = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000
-        guard value >= minimum, let s = Unicode.Scalar(value) else { return nil }
-        return (s, length)
+        SourceFile.decodeScalar(bytes, at: i).map { ($0.scalar, $0.length) }
     }
 
     mutating func report(_ message: String, from start: SourceLocation, hint: String? = nil,

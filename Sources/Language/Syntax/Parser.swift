@@ -138,6 +138,13 @@ public struct Parser {
         parseRecovering { try $0.parseStatement() }
     }
 
+    /// End offset of a failed statement's region after synchronizing: past the end of the file
+    /// when recovery ran to the end (so an unexpected-end error there belongs to the region).
+    func regionEnd(start: Int, startPosition: Int) -> Int {
+        if case .endOfInput = tokens[position].kind { return file.bytes.count + 1 }
+        return max(start + 1, tokens[max(startPosition, position - 1)].span.end.offset)
+    }
+
     mutating func record(_ d: Diagnostic, region: Range<Int>) {
         diagnostics.append(d)
         failedRegions.append(region)
@@ -165,6 +172,13 @@ public struct Parser {
     /// statement's brackets, the `}` closing the enclosing block, the start of a line that begins
     /// with a statement keyword, or the end of input.
     mutating func synchronize(from start: Int, errorPosition: Int) {
+        // An error at a line that starts a new statement (`let a = f(1,` then `let b = 2`):
+        // the broken statement ends before that line.
+        if errorPosition > start, errorPosition < tokens.count, case .newline = tokens[errorPosition - 1].kind,
+           startsStatementLine(after: errorPosition - 1) {
+            position = errorPosition
+            return
+        }
         var open = 0
         var i = start
         while i < tokens.count {
@@ -223,7 +237,7 @@ public struct Parser {
             for (i, d) in all.enumerated() {
                 let off = d.span?.start.offset ?? 0
                 // Unexpected-end errors sit at the end of the input, just past the region.
-                guard region.contains(off) || (off == region.upperBound && d.kind == .unexpectedEnd) else { continue }
+                guard region.contains(off) else { continue }
                 if seen { keep[i] = false } else { seen = true }
             }
         }

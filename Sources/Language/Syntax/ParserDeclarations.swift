@@ -159,7 +159,7 @@ extension Parser {
             blockDepth = savedBlockDepth
             synchronize(from: startPosition, errorPosition: position)
             let start = tokens[startPosition].span.start.offset
-            let end = max(start + 1, tokens[max(startPosition, position - 1)].span.end.offset)
+            let end = regionEnd(start: start, startPosition: startPosition)
             if let d = (error as? ParseAbort)?.diagnostic {
                 record(d, region: start..<end)
             } else {

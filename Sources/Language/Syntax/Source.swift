@@ -38,21 +38,24 @@ public final class SourceFile: Sendable {
     /// Out-of-range lines give the empty string.
     public func line(_ number: Int) -> String {
         guard number >= 1, number <= lineStarts.count else { return "" }
-        let start = lineStarts[number - 1]
+        var start = lineStarts[number - 1]
+        if start == 0 { start = min(byteOrderMarkLength, bytes.count) }
         var end = number < lineStarts.count ? lineStarts[number] - 1 : bytes.count
         if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
         guard end > start else { return "" }
-        return String(decoding: bytes[start..<end], as: UTF8.self)
+        return decodeLossy(from: start, to: end)
     }
 
     /// The source text between two byte offsets (clamped to the file).
     public func text(from start: Int, to end: Int) -> String {
         let s = max(0, min(start, bytes.count))
         let e = max(s, min(end, bytes.count))
-        return String(decoding: bytes[s..<e], as: UTF8.self)
+        return decodeLossy(from: s, to: e)
     }
 
-    /// The 1-based line and column (in Unicode scalars) of a byte offset.
+    /// The 1-based line and column of a byte offset. Columns count Unicode scalars; each byte
+    /// of invalid UTF-8 counts as one column (it is shown as U+FFFD), and a byte order mark at
+    /// the start of the file counts as none. The lexer counts the same way.
     public func location(ofOffset offset: Int) -> SourceLocation {
         let off = max(0, min(offset, bytes.count))
         // Binary search for the last line start <= off.
@@ -63,12 +66,58 @@ public final class SourceFile: Sendable {
         }
         var column = 1
         var i = lineStarts[lo]
+        if i == 0 { i = min(byteOrderMarkLength, off) }
         while i < off {
-            // Count scalars: every byte that is not a UTF-8 continuation byte starts one.
-            if bytes[i] & 0xC0 != 0x80 { column += 1 }
-            i += 1
+            i += SourceFile.decodeScalar(bytes, at: i)?.length ?? 1
+            column += 1
         }
         return SourceLocation(offset: off, line: lo + 1, column: column)
+    }
+
+    /// 3 when the file starts with a UTF-8 byte order mark, else 0.
+    public var byteOrderMarkLength: Int {
+        bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+    }
+
+    /// Decodes one UTF-8 scalar at `i`: the scalar and its length in bytes, or nil when the
+    /// bytes at `i` are not valid UTF-8 (overlong forms and surrogates are invalid too).
+    public static func decodeScalar(_ bytes: [UInt8], at i: Int) -> (scalar: Unicode.Scalar, length: Int)? {
+        guard i >= 0, i < bytes.count else { return nil }
+        let b0 = bytes[i]
+        if b0 < 0x80 { return (Unicode.Scalar(b0), 1) }
+        let length: Int
+        var value: UInt32
+        switch b0 {
+        case 0xC2...0xDF: length = 2; value = UInt32(b0 & 0x1F)
+        case 0xE0...0xEF: length = 3; value = UInt32(b0 & 0x0F)
+        case 0xF0...0xF4: length = 4; value = UInt32(b0 & 0x07)
+        default: return nil
+        }
+        guard i + length <= bytes.count else { return nil }
+        for k in 1..<length {
+            let b = bytes[i + k]
+            guard b & 0xC0 == 0x80 else { return nil }
+            value = (value << 6) | UInt32(b & 0x3F)
+        }
+        let minimum: UInt32 = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000
+        guard value >= minimum, let s = Unicode.Scalar(value) else { return nil }
+        return (s, length)
+    }
+
+    /// Decodes bytes as the lexer sees them: one U+FFFD per invalid byte, so that columns match.
+    func decodeLossy(from start: Int, to end: Int) -> String {
+        var s = String.UnicodeScalarView()
+        var i = start
+        while i < end {
+            if let (scalar, length) = SourceFile.decodeScalar(bytes, at: i), i + length <= end {
+                s.append(scalar)
+                i += length
+            } else {
+                s.append("\u{FFFD}")
+                i += 1
+            }
+        }
+        return String(s)
     }
 }
 
