@@ -1,0 +1,89 @@
+import Autodiff
+import Tensors
+
+/// The library a builtin belongs to; `:help` groups by it.
+public enum BuiltinFamily: String, CaseIterable, Sendable {
+    case core, math, tensor, shape, reduction, nn, random, linalg, autodiff, io
+}
+
+/// A function implemented in Swift, registered from a table entry: a name, a parameter list
+/// with defaults (so keyword arguments and `:help` work), a one-line doc, and its body.
+public final class Builtin: Callable, @unchecked Sendable {
+    public let name: String
+    public let parameters: [ParamSpec]
+    public let doc: String
+    public let family: BuiltinFamily
+    let body: (BoundArguments, CallContext) throws -> Value
+
+    /// `spec` lists parameters as written in help: `"x"`, `"axis=none"`, `"*xs"`.
+    public init(_ name: String, _ spec: [String], _ doc: String, _ family: BuiltinFamily,
+                _ body: @escaping (BoundArguments, CallContext) throws -> Value) {
+        self.name = name
+        self.parameters = spec.map { p in
+            if p.hasPrefix("*") { return ParamSpec(String(p.dropFirst()), .variadic) }
+            if let eq = p.firstIndex(of: "=") {
+                return ParamSpec(String(p[..<eq]), .optional, defaultText: String(p[p.index(after: eq)...]))
+            }
+            return ParamSpec(p)
+        }
+        self.doc = doc
+        self.family = family
+        self.body = body
+    }
+
+    public func call(_ args: Arguments, _ context: CallContext) throws -> Value {
+        try body(try args.bind(to: parameters, function: name), context)
+    }
+
+    /// The signature as help shows it: `sum(x, axis: none, keepdims: false)`.
+    public var signature: String {
+        name + "(" + parameters.map { p in
+            switch p.kind {
+            case .required: return p.name
+            case .optional: return "\(p.name): \(p.defaultText ?? "none")"
+            case .variadic: return "\(p.name)..."
+            }
+        }.joined(separator: ", ") + ")"
+    }
+}
+
+/// Every builtin, from the per-family tables.
+public enum Builtins {
+    /// All builtins in registration order (families in `BuiltinFamily` order).
+    public static let all: [Builtin] = {
+        var seen = Set<String>()
+        var out: [Builtin] = []
+        for b in CoreBuiltins.table + MathBuiltins.table + TensorBuiltins.table + ShapeBuiltins.table
+            + ReductionBuiltins.table + NNBuiltins.table + RandomBuiltins.table + LinalgBuiltins.table
+            + AutodiffBuiltins.table + IOBuiltins.table where seen.insert(b.name).inserted {
+            out.append(b)
+        }
+        return out
+    }()
+
+    /// Builtins by name.
+    public static let byName: [String: Builtin] = {
+        var d: [String: Builtin] = [:]
+        for b in all { d[b.name] = b }
+        return d
+    }()
+
+    /// Names of all builtins, for did-you-mean and completion.
+    public static var names: [String] { all.map(\.name) }
+}
+
+/// What a builtin (or host object) can reach while it runs: the interpreter, to call script
+/// functions and write output.
+public struct CallContext {
+    public unowned let interpreter: Interpreter
+
+    public init(_ interpreter: Interpreter) { self.interpreter = interpreter }
+
+    /// Calls a script value with positional arguments.
+    public func call(_ f: Callable, _ args: [Value], keywords: [(name: String, value: Value)] = []) throws -> Value {
+        try interpreter.callFunction(f, Arguments(args, keywords: keywords))
+    }
+
+    /// Writes one line to the run's output.
+    public func print(_ line: String) { interpreter.output(line) }
+}

@@ -1,0 +1,137 @@
+import Tensors
+
+/// How values print: numbers in shortest round-trip form, tensors NumPy-style with shape and
+/// dtype (large ones summarised with `...`).
+public enum Format {
+    /// Tensors with more elements than this are summarised.
+    static let summaryThreshold = 1000
+    /// Elements shown at each end of a summarised axis.
+    static let edgeItems = 3
+
+    /// The text `print` shows for a value.
+    public static func display(_ v: Value) -> String {
+        switch v {
+        case .string(let s): return s
+        default: return repr(v)
+        }
+    }
+
+    /// The text of a value inside a container or REPL echo (strings quoted).
+    public static func repr(_ v: Value) -> String {
+        switch v {
+        case .int(let n): return String(n)
+        case .float(let x): return float(x)
+        case .bool(let b): return b ? "true" : "false"
+        case .string(let s): return quote(s)
+        case .none: return "none"
+        case .list(let xs): return "[" + xs.map(repr).joined(separator: ", ") + "]"
+        case .record(let r): return "{" + r.fields.map { "\($0.0): \(repr($0.1))" }.joined(separator: ", ") + "}"
+        case .range(let r): return r.step == 1 ? "\(r.start)..\(r.end)" : "range(\(r.start), \(r.end), \(r.step))"
+        case .tensor(let t): return tensor(t.value)
+        case .function(let f):
+            if let b = f as? Builtin { return "<builtin \(b.signature)>" }
+            return "<fn \(f.name)(" + f.parameters.map(\.name).joined(separator: ", ") + ")>"
+        case .object(let o): return o.description
+        }
+    }
+
+    /// A one-line form for messages (long tensors abbreviated).
+    public static func short(_ v: Value) -> String {
+        if case .tensor(let t) = v, t.value.count > 8 {
+            return "tensor of shape \(TensorError.show(t.shape)), \(t.dtype)"
+        }
+        let s = repr(v)
+        return s.count > 200 ? String(s.prefix(200)) + "…" : s
+    }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out + "\""
+    }
+
+    /// Shortest round-trip text of a Double; integral values keep a `.0`.
+    public static func float(_ x: Double) -> String {
+        if x.isNaN { return "nan" }
+        if x.isInfinite { return x > 0 ? "inf" : "-inf" }
+        return x.description
+    }
+
+    static func float32(_ x: Float) -> String {
+        if x.isNaN { return "nan" }
+        if x.isInfinite { return x > 0 ? "inf" : "-inf" }
+        return x.description
+    }
+
+    // MARK: - Tensors
+
+    /// `tensor([[1, 2], [3, 4]], shape: [2, 2], dtype: int64)`.
+    public static func tensor(_ t: Tensor) -> String {
+        let summarise = t.count > summaryThreshold
+        let c = t.contiguous()
+        let n = c.count
+        func element(_ i: Int) -> String {
+            switch c.dtype {
+            case .float32: return float32(c.pointer(Float.self)[i])
+            case .float64: return float(c.pointer(Double.self)[i])
+            case .int64: return String(c.pointer(Int.self)[i])
+            case .bool: return c.pointer(UInt8.self)[i] != 0 ? "true" : "false"
+            }
+        }
+        let suffix = "shape: \(TensorError.show(t.shape)), dtype: \(t.dtype)"
+        if t.rank == 0 { return "tensor(\(n > 0 ? element(0) : "?"), dtype: \(t.dtype))" }
+        // Collect the printed elements first so columns can be aligned.
+        let strides = Shape.contiguousStrides(t.shape)
+        var texts: [Int: String] = [:]
+        var width = 1
+        func visible(_ axis: Int) -> [Int?] {
+            let d = t.shape[axis]
+            if summarise && d > 2 * edgeItems {
+                return Array(0..<edgeItems).map { Optional($0) } + [nil] + Array((d - edgeItems)..<d).map { Optional($0) }
+            }
+            return Array(0..<d).map { Optional($0) }
+        }
+        func collect(_ axis: Int, _ offset: Int) {
+            for i in visible(axis) {
+                guard let i else { continue }
+                let o = offset + i * strides[axis]
+                if axis == t.rank - 1 {
+                    let s = element(o)
+                    texts[o] = s
+                    width = max(width, s.count)
+                } else {
+                    collect(axis + 1, o)
+                }
+            }
+        }
+        if n > 0 { collect(0, 0) }
+        let indent = "tensor(".count
+        func render(_ axis: Int, _ offset: Int) -> String {
+            if t.shape[axis] == 0 { return "[]" }
+            var parts: [String] = []
+            for i in visible(axis) {
+                guard let i else { parts.append("..."); continue }
+                let o = offset + i * strides[axis]
+                if axis == t.rank - 1 {
+                    let s = texts[o] ?? ""
+                    parts.append(String(repeating: " ", count: max(0, width - s.count)) + s)
+                } else {
+                    parts.append(render(axis + 1, o))
+                }
+            }
+            if axis == t.rank - 1 { return "[" + parts.joined(separator: ", ") + "]" }
+            let newlines = String(repeating: "\n", count: t.rank - 1 - axis)
+            let pad = String(repeating: " ", count: indent + axis + 1)
+            return "[" + parts.joined(separator: "," + newlines + pad) + "]"
+        }
+        return "tensor(" + render(0, 0) + ", " + suffix + ")"
+    }
+}

@@ -1,0 +1,193 @@
+import Autodiff
+import Foundation
+import Tensors
+
+/// Runs exp programs: resolves them (reporting name and argument errors before anything runs),
+/// then evaluates the lowered code. One interpreter holds one global scope, so the prelude,
+/// imports, the script and successive REPL lines share their definitions.
+///
+/// An interpreter is used from one thread at a time (the tape, the default dtype and the random
+/// generator it uses are that thread's). Run deep scripts on a thread with a large stack:
+/// `ScriptRunner` does.
+public final class Interpreter {
+    /// Settings of a run.
+    public struct Options {
+        /// `--out DIR`: the run directory the experiments layer writes to.
+        public var outputDirectory: String?
+        /// `--quiet`: less chatter from the experiments layer (print still prints).
+        public var quiet = false
+        /// Deepest chain of script function calls before "recursion too deep".
+        public var maxCallDepth = 1000
+        /// Stop with an error after this many loop iterations and calls (robustness tests).
+        public var stepLimit: Int?
+        /// `--set name=value` overrides of top-level `let`s and `seed`.
+        public var overrides: [String: Value] = [:]
+
+        public init(outputDirectory: String? = nil, quiet: Bool = false) {
+            self.outputDirectory = outputDirectory
+            self.quiet = quiet
+        }
+    }
+
+    public let options: Options
+    /// Where `print` writes (stdout unless replaced).
+    public var output: (String) -> Void
+    /// The experiments layer (train, plot, sweep, save, load).
+    public var experiments: ExperimentStatements
+    /// Failed `expect`s so far, as diagnostics (the run continues; the exit code becomes 1).
+    public private(set) var expectFailures: [Diagnostic] = []
+
+    let resolver: Resolver
+    let globals: Frame
+    var callDepth = 0
+    var steps = 0
+
+    public init(options: Options = Options(), experiments: ExperimentStatements? = nil,
+                output: @escaping (String) -> Void = { Swift.print($0) }) {
+        self.options = options
+        self.output = output
+        let exps = experiments ?? UnavailableExperiments()
+        self.experiments = exps
+        resolver = Resolver(trainScopeNames: exps.trainScopeNames)
+        resolver.overrides = options.overrides
+        globals = Frame(size: 0, parent: nil)
+    }
+
+    // MARK: - Running
+
+    /// Resolves a parsed program against the current global scope without running it.
+    /// Returns the lowered code, or the diagnostics (name, argument, import errors).
+    func lower(_ program: Program) -> Result<[Instr], DiagnosticList> {
+        resolver.diagnostics = []
+        resolver.topLevelNames = Resolver.topLevelDeclarations(program.statements)
+        let code = resolver.resolveFile(program)
+        globals.ensure(resolver.global.size)
+        if resolver.diagnostics.isEmpty { return .success(code) }
+        return .failure(DiagnosticList(resolver.diagnostics))
+    }
+
+    /// Checks a program (names, arguments, imports) without running it: `exp check`.
+    public func check(_ program: Program) -> [Diagnostic] {
+        switch lower(program) {
+        case .success: return []
+        case .failure(let list): return list.items
+        }
+    }
+
+    /// Resolves and runs a program. Throws a `Diagnostic` for the first error (check errors
+    /// are thrown as a `DiagnosticList` before anything runs).
+    public func run(_ program: Program) throws {
+        let code: [Instr]
+        switch lower(program) {
+        case .success(let c): code = c
+        case .failure(let list): throw list
+        }
+        try execute(code)
+    }
+
+    /// Runs lowered top-level code, turning script errors into diagnostics.
+    func execute(_ code: [Instr]) throws {
+        do {
+            for i in code { try executeInstruction(i, globals) }
+        } catch let e as ScriptError {
+            throw e.diagnostic
+        } catch let e as TensorError {
+            throw ScriptError(e).diagnostic
+        } catch ControlFlow.returnValue {
+            return
+        } catch is ControlFlow {
+            return
+        }
+    }
+
+    /// Runs one REPL input; returns the value of its last statement when it is an expression.
+    public func runREPL(_ program: Program) throws -> Value? {
+        let code: [Instr]
+        switch lower(program) {
+        case .success(let c): code = c
+        case .failure(let list): throw list
+        }
+        guard let last = code.last, case .expression(let e) = last else {
+            try execute(code)
+            return nil
+        }
+        try execute(Array(code.dropLast()))
+        do {
+            return try evaluate(e, globals)
+        } catch let err as ScriptError {
+            throw err.diagnostic
+        }
+    }
+
+    // MARK: - Globals
+
+    /// The value of a global name, if defined.
+    public func global(_ name: String) -> Value? {
+        guard let slot = resolver.global.blocks[0].names[name], slot < globals.slots.count else { return nil }
+        return globals.slots[slot]
+    }
+
+    /// Defines or replaces a global name (visible to code resolved afterwards).
+    public func setGlobal(_ name: String, _ value: Value) {
+        let slot = resolver.globalSlot(name)
+        globals.ensure(resolver.global.size)
+        globals.slots[slot] = value
+    }
+
+    func setGlobal(slot: Int, _ value: Value) {
+        globals.ensure(slot + 1)
+        globals.slots[slot] = value
+    }
+
+    /// Names defined at top level so far (for `--set` errors, completion).
+    public var globalNames: [String] { resolver.global.blocks[0].names.keys.sorted() }
+
+    /// Top-level names of the last program resolved.
+    public var topLevelNames: [String] { resolver.topLevelNames }
+
+    /// `--set` names the last program did not define.
+    public var unusedOverrides: [String] { options.overrides.keys.filter { !resolver.usedOverrides.contains($0) }.sorted() }
+
+    // MARK: - Output
+
+    /// Writes one line of script output.
+    public func print(_ line: String) { output(line) }
+
+    func recordExpectFailure(_ d: Diagnostic) {
+        expectFailures.append(d)
+    }
+
+    /// Counts a step against the optional budget.
+    @inline(__always)
+    func tick(_ span: SourceSpan?) throws {
+        guard let limit = options.stepLimit else { return }
+        steps += 1
+        if steps > limit { throw ScriptError(.limit, "step budget of \(limit) exceeded", span: span) }
+    }
+}
+
+/// Several diagnostics reported together (all name errors of a file, say).
+public struct DiagnosticList: Error, CustomStringConvertible {
+    public let items: [Diagnostic]
+    public init(_ items: [Diagnostic]) { self.items = items }
+    public var description: String { items.map(\.description).joined(separator: "\n") }
+}
+
+extension ScriptError {
+    /// The user-facing diagnostic.
+    public var diagnostic: Diagnostic {
+        let k: DiagnosticKind
+        switch kind {
+        case .name: k = .name
+        case .argument: k = .argument
+        case .type: k = .type
+        case .shape: k = .shape
+        case .index: k = .index
+        case .value, .runtime: k = .runtime
+        case .io: k = .io
+        case .limit: k = .limit
+        case .syntax: k = .syntax
+        }
+        return Diagnostic(k, message, at: span, hint: hint)
+    }
+}
