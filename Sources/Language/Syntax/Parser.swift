@@ -357,7 +357,11 @@ extension Parser {
     func fail(_ message: String, at t: Token, hint: String? = nil) throws -> Never {
         if case .error = t.kind { throw ParseAbort(diagnostic: nil) }
         if atEndOfInput(t) {
-            let end = tokens[tokens.count - 1].span
+            // Point just after the last real token: "let x = (1 +" gets its caret after the '+'.
+            var end = tokens[tokens.count - 1].span
+            if let last = tokens.last(where: { if case .newline = $0.kind { return false }; if case .endOfInput = $0.kind { return false }; return true }) {
+                end = last.span.endPoint
+            }
             let what = message.hasPrefix("expected ") ? message.split(separator: ",").first.map(String.init) ?? message : message
             throw ParseAbort(diagnostic: Diagnostic(.unexpectedEnd, "unexpected end of input: \(what)", at: end, hint: hint))
         }
