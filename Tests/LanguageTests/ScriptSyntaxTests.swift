@@ -6,14 +6,12 @@ import Testing
 /// parser, and the golden tests together exercise every rule of grammar/exp.ebnf.
 @Suite("Script syntax")
 struct ScriptSyntaxTests {
-    /// `line:col` from a golden header line `# error: 3:7: ...`, if any.
+    /// `line:col` from a golden comment `# error: 3:7: ...` (the format GoldenTests reads).
     static func expectedErrorPlace(_ text: String) -> String? {
-        for line in text.split(separator: "\n").prefix(40) where line.hasPrefix("# error:") {
-            let rest = line.dropFirst("# error:".count).drop { $0 == " " }
-            let parts = rest.split(separator: ":", maxSplits: 2)
-            if parts.count >= 2, Int(parts[0]) != nil, Int(parts[1].prefix { $0.isNumber }) != nil {
-                return "\(parts[0]):\(parts[1].prefix { $0.isNumber })"
-            }
+        for line in text.split(separator: "\n") {
+            guard let r = line.range(of: "# error: ") else { continue }
+            let parts = line[r.upperBound...].split(separator: ":", maxSplits: 2)
+            if parts.count >= 2, let l = Int(parts[0]), let c = Int(parts[1]) { return "\(l):\(c)" }
         }
         return nil
     }
@@ -36,6 +34,7 @@ struct ScriptSyntaxTests {
 
     @Test func errorHeaderFormat() {
         #expect(Self.expectedErrorPlace("# error: 3:7: unknown name 'x'\nx") == "3:7")
+        #expect(Self.expectedErrorPlace("let x = )   # error: 1:9: expected an expression") == "1:9")
         #expect(Self.expectedErrorPlace("# expect: 3\nprint(3)") == nil)
     }
 
