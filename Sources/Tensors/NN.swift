@@ -24,6 +24,41 @@ extension AxisSplit {
     }
 
     var positions: Int { outer * inner }
+
+    /// Runs `body` with `slots` scratch lines of n elements each. Kernels work on dense lines:
+    /// over the last axis they read and write the tensor in place; over another axis each line
+    /// is gathered into scratch first (`gather`) and written back after (`scatter`), so one
+    /// dense kernel serves every axis. Scratch is allocated once per call, not per line.
+    /// Kernels that also need scratch for dense lines pass `always`.
+    @inline(__always)
+    func withScratch<T, R>(_: T.Type, slots: Int, always: Bool = false, _ body: (UnsafeMutablePointer<T>) throws -> R) rethrows -> R {
+        let capacity = inner == 1 && !always ? 1 : Swift.max(1, n * slots)
+        return try withUnsafeTemporaryAllocation(of: T.self, capacity: capacity) { buf in
+            try body(buf.baseAddress!)
+        }
+    }
+}
+
+/// The line of `n` elements at `p` with stride `s`, as a dense pointer: `p` itself when the
+/// stride is 1, else a copy in `scratch`.
+@inline(__always)
+func gather<T>(_ p: UnsafeMutablePointer<T>, _ n: Int, _ s: Int, _ scratch: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<T> {
+    if s == 1 { return p }
+    for k in 0..<n { scratch[k] = p[k * s] }
+    return scratch
+}
+
+/// Where a kernel writes an output line: in place when the stride is 1, else `scratch`
+/// (then `scatter` copies it out).
+@inline(__always)
+func outputLine<T>(_ p: UnsafeMutablePointer<T>, _ s: Int, _ scratch: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<T> {
+    s == 1 ? p : scratch
+}
+
+@inline(__always)
+func scatter<T>(_ line: UnsafeMutablePointer<T>, to p: UnsafeMutablePointer<T>, _ n: Int, _ s: Int) {
+    if s == 1 { return }
+    for k in 0..<n { p[k * s] = line[k] }
 }
 
 /// The float dtype for an op on these inputs (promoted, ints become the default float).
@@ -34,19 +69,16 @@ func floatDType(_ a: DType, _ b: DType) -> DType {
 
 // MARK: - Softmax and log-softmax
 
+/// Softmax (or log-softmax) of one dense line.
 @inline(__always)
-func softmaxLine<T: FloatElement>(_ x: UnsafeMutablePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int, _ s: Int, log: Bool) {
-    var m = -T.infinity
-    for k in 0..<n { let v = x[k * s]; m = v > m ? v : m }
-    var sum: T = 0
+func softmaxDense<T: FloatElement>(_ x: UnsafeMutablePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int, log: Bool) {
+    let m = denseMax(x, n)
     if log {
-        for k in 0..<n { sum += T.exp(x[k * s] - m) }
-        let lse = m + T.log(sum)
-        for k in 0..<n { y[k * s] = x[k * s] - lse }
+        let lse = m + T.log(denseShiftedExp(x, n, minus: m, into: nil))
+        for k in 0..<n { y[k] = x[k] - lse }
     } else {
-        for k in 0..<n { let e = T.exp(x[k * s] - m); y[k * s] = e; sum += e }
-        let inv = 1 / sum
-        for k in 0..<n { y[k * s] *= inv }
+        let inv = 1 / denseShiftedExp(x, n, minus: m, into: y)
+        for k in 0..<n { y[k] *= inv }
     }
 }
 
@@ -68,7 +100,14 @@ extension Tensor {
         let out = Tensor.uncheckedEmpty(shape, count: count, dtype: x.dtype)
         func run<T: FloatElement>(_: T.Type) {
             let p = x.pointer(T.self), o = out.pointer(T.self)
-            split.forEachLine { start, s, _ in softmaxLine(p + start, o + start, split.n, s, log: log) }
+            let n = split.n
+            split.withScratch(T.self, slots: 2) { buf in
+                split.forEachLine { start, s, _ in
+                    let ol = outputLine(o + start, s, buf + n)
+                    softmaxDense(gather(p + start, n, s, buf), ol, n, log: log)
+                    scatter(ol, to: o + start, n, s)
+                }
+            }
         }
         if x.dtype == .float32 { run(Float.self) } else { run(Double.self) }
         return out
@@ -97,15 +136,19 @@ extension Tensor {
         func run<T: FloatElement>(_: T.Type) {
             let py = y.pointer(T.self), pg = g.pointer(T.self), po = out.pointer(T.self)
             let n = split.n
-            split.forEachLine { start, s, _ in
-                let yl = py + start, gl = pg + start, ol = po + start
-                var dot: T = 0
-                if log {
-                    for k in 0..<n { dot += gl[k * s] }
-                    for k in 0..<n { ol[k * s] = gl[k * s] - T.exp(yl[k * s]) * dot }
-                } else {
-                    for k in 0..<n { dot += gl[k * s] * yl[k * s] }
-                    for k in 0..<n { ol[k * s] = yl[k * s] * (gl[k * s] - dot) }
+            split.withScratch(T.self, slots: 3) { buf in
+                split.forEachLine { start, s, _ in
+                    let yl = gather(py + start, n, s, buf), gl = gather(pg + start, n, s, buf + n)
+                    let ol = outputLine(po + start, s, buf + 2 * n)
+                    if log {
+                        let total = denseSum(gl, n)
+                        _ = denseShiftedExp(yl, n, minus: 0, into: ol)
+                        for k in 0..<n { ol[k] = gl[k] - ol[k] * total }
+                    } else {
+                        let dot = denseDot(gl, yl, n)
+                        for k in 0..<n { ol[k] = yl[k] * (gl[k] - dot) }
+                    }
+                    scatter(ol, to: po + start, n, s)
                 }
             }
         }
@@ -198,21 +241,23 @@ extension Tensor {
             let w = weights?.pointer(T.self)
             let t = classes?.pointer(Int.self), q = probabilities?.pointer(T.self)
             let n = split.n
-            split.forEachLine { start, s, pos in
-                let weight = w.map { Double($0[pos]) } ?? 1
-                let line = x + start
-                let m = denseLogSumExp(line, n, stride: s)
-                l[pos] = m
-                count += weight
-                if weight == 0 { return }
-                if let t {
-                    total += weight * Double(m - line[t[pos] * s])
-                } else if let q {
-                    // sum_k p_k (lse - x_k)
-                    var acc: T = 0
-                    let ql = q + start
-                    for k in 0..<n { let p = ql[k * s]; if p != 0 { acc += p * (m - line[k * s]) } }
-                    total += weight * Double(acc)
+            split.withScratch(T.self, slots: 2) { buf in
+                split.forEachLine { start, s, pos in
+                    let weight = w.map { Double($0[pos]) } ?? 1
+                    let line = gather(x + start, n, s, buf)
+                    let m = denseLogSumExp(line, n)
+                    l[pos] = m
+                    count += weight
+                    if weight == 0 { return }
+                    if let t {
+                        total += weight * Double(m - line[t[pos]])
+                    } else if let q {
+                        // Σ_k p_k (lse - x_k); a zero probability skips its term, even at x = -inf.
+                        let ql = gather(q + start, n, s, buf + n)
+                        var acc: T = 0
+                        for k in 0..<n { let p = ql[k]; if p != 0 { acc += p * (m - line[k]) } }
+                        total += weight * Double(acc)
+                    }
                 }
             }
         }
@@ -260,25 +305,33 @@ extension Tensor {
             let t = saved.classes?.pointer(Int.self), q = saved.probabilities?.pointer(T.self)
             let oq = dq?.pointer(T.self)
             let n = split.n
-            split.forEachLine { start, s, pos in
-                let c = T(scale) * (w?[pos] ?? 1)
-                let xl = x + start, ol = o + start
-                if c == 0 {
-                    for k in 0..<n { ol[k * s] = 0 }
-                    if let oq { for k in 0..<n { oq[start + k * s] = 0 } }
-                    return
-                }
-                let m = l[pos]
-                if let t {
-                    for k in 0..<n { ol[k * s] = c * T.exp(xl[k * s] - m) }
-                    ol[t[pos] * s] -= c
-                } else if let q, let oq {
-                    let ql = q + start, oql = oq + start
-                    var mass: T = 0
-                    for k in 0..<n { mass += ql[k * s] }
-                    for k in 0..<n {
-                        ol[k * s] = c * (T.exp(xl[k * s] - m) * mass - ql[k * s])
-                        oql[k * s] = c * (m - xl[k * s])
+            split.withScratch(T.self, slots: 4) { buf in
+                split.forEachLine { start, s, pos in
+                    let c = T(scale) * (w?[pos] ?? 1)
+                    let ol = outputLine(o + start, s, buf)
+                    let oql = oq.map { outputLine($0 + start, s, buf + n) }
+                    defer {
+                        scatter(ol, to: o + start, n, s)
+                        if let oq, let oql { scatter(oql, to: oq + start, n, s) }
+                    }
+                    if c == 0 {
+                        ol.update(repeating: 0, count: n)
+                        oql?.update(repeating: 0, count: n)
+                        return
+                    }
+                    let m = l[pos]
+                    let xl = gather(x + start, n, s, buf + 2 * n)
+                    _ = denseShiftedExp(xl, n, minus: m, into: ol)
+                    if let t {
+                        for k in 0..<n { ol[k] *= c }
+                        ol[t[pos]] -= c
+                    } else if let q, let oql {
+                        let ql = gather(q + start, n, s, buf + 3 * n)
+                        let mass = denseSum(ql, n)
+                        for k in 0..<n {
+                            ol[k] = c * (ol[k] * mass - ql[k])
+                            oql[k] = c * (m - xl[k])
+                        }
                     }
                 }
             }
@@ -414,20 +467,16 @@ extension Tensor {
             let px = x.pointer(T.self), po = out.pointer(T.self), pm = mean.pointer(T.self), pr = rstd.pointer(T.self)
             let pg = g?.pointer(T.self), pb = b?.pointer(T.self)
             let n = split.n, e = T(eps)
-            split.forEachLine { start, s, pos in
-                let xl = px + start, ol = po + start
-                var sum: T = 0
-                for k in 0..<n { sum += xl[k * s] }
-                let mu = sum / T(n)
-                var ss: T = 0
-                for k in 0..<n { let d = xl[k * s] - mu; ss += d * d }
-                let r = 1 / (ss / T(n) + e).squareRoot()
-                pm[pos] = mu; pr[pos] = r
-                for k in 0..<n {
-                    var v = (xl[k * s] - mu) * r
-                    if let pg { v *= pg[k] }
-                    if let pb { v += pb[k] }
-                    ol[k * s] = v
+            split.withScratch(T.self, slots: 2) { buf in
+                split.forEachLine { start, s, pos in
+                    let xl = gather(px + start, n, s, buf), ol = outputLine(po + start, s, buf + n)
+                    let mu = denseMean(xl, n)
+                    let r = 1 / (denseSquaredDeviation(xl, n, mu) / T(n) + e).squareRoot()
+                    pm[pos] = mu; pr[pos] = r
+                    for k in 0..<n { ol[k] = (xl[k] - mu) * r }
+                    if let pg { for k in 0..<n { ol[k] *= pg[k] } }
+                    if let pb { for k in 0..<n { ol[k] += pb[k] } }
+                    scatter(ol, to: po + start, n, s)
                 }
             }
         }
@@ -456,23 +505,23 @@ extension Tensor {
             let n = split.n, invN = 1 / T(Swift.max(n, 1))
             dgp.update(repeating: 0, count: n)
             dbp.update(repeating: 0, count: n)
-            split.forEachLine { start, s, pos in
-                let xl = px + start, gl = pg + start, ol = po + start
-                let mu = pm[pos], r = pr[pos]
-                var sum1: T = 0, sum2: T = 0
-                for k in 0..<n {
-                    let xhat = (xl[k * s] - mu) * r, gk = gl[k * s]
-                    let d = gain.map { gk * $0[k] } ?? gk
-                    sum1 += d
-                    sum2 += d * xhat
-                    dgp[k] += gk * xhat
-                    dbp[k] += gk
-                }
-                let a = sum1 * invN, c = sum2 * invN
-                for k in 0..<n {
-                    let xhat = (xl[k * s] - mu) * r, gk = gl[k * s]
-                    let d = gain.map { gk * $0[k] } ?? gk
-                    ol[k * s] = r * (d - a - xhat * c)
+            // Per line: x̂ and dx̂ = g·gain go to scratch, then every loop is dense.
+            split.withScratch(T.self, slots: 5, always: true) { buf in
+                let xh = buf + 3 * n, d = buf + 4 * n
+                split.forEachLine { start, s, pos in
+                    let xl = gather(px + start, n, s, buf), gl = gather(pg + start, n, s, buf + n)
+                    let ol = outputLine(po + start, s, buf + 2 * n)
+                    let mu = pm[pos], r = pr[pos]
+                    for k in 0..<n { xh[k] = (xl[k] - mu) * r }
+                    if let gain {
+                        for k in 0..<n { d[k] = gl[k] * gain[k] }
+                    } else {
+                        d.update(from: gl, count: n)
+                    }
+                    for k in 0..<n { dgp[k] += gl[k] * xh[k]; dbp[k] += gl[k] }
+                    let a = denseSum(d, n) * invN, c = denseDot(d, xh, n) * invN
+                    for k in 0..<n { ol[k] = r * (d[k] - a - xh[k] * c) }
+                    scatter(ol, to: po + start, n, s)
                 }
             }
         }

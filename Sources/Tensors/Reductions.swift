@@ -52,52 +52,75 @@ func denseMean<T: FloatElement>(_ p: UnsafeMutablePointer<T>, _ n: Int) -> T {
 /// The sum of squared deviations from `m` over a dense run.
 @inline(__always)
 func denseSquaredDeviation<T: FloatElement>(_ p: UnsafeMutablePointer<T>, _ n: Int, _ m: T) -> T {
-    var a0: T = 0, a1: T = 0
-    var j = 0
-    while j + 2 <= n {
-        let d0 = p[j] - m, d1 = p[j + 1] - m
-        a0 += d0 * d0; a1 += d1 * d1
-        j += 2
+    if T.self == Float.self {
+        return unsafeBitCast(DenseSIMD.squaredDeviation(floatPointer(p), n, unsafeBitCast(m, to: Float.self), SIMD8<Float>.self), to: T.self)
     }
-    if j < n { let d = p[j] - m; a0 += d * d }
-    return a0 + a1
+    return unsafeBitCast(DenseSIMD.squaredDeviation(doublePointer(p), n, unsafeBitCast(m, to: Double.self), SIMD4<Double>.self), to: T.self)
 }
 
 /// The largest element of a dense run; NaN when any element is NaN (as in NumPy).
 @inline(__always)
 func denseMax<T: FloatElement>(_ p: UnsafeMutablePointer<T>, _ n: Int) -> T {
-    var m = -T.infinity
-    var nan = false
-    for j in 0..<n {
-        let v = p[j]
-        m = v > m ? v : m
-        nan = nan || v.isNaN
-    }
-    return nan ? T.nan : m
+    if T.self == Float.self { return unsafeBitCast(DenseSIMD.extremeFloat(floatPointer(p), n, largest: true), to: T.self) }
+    return unsafeBitCast(DenseSIMD.extremeDouble(doublePointer(p), n, largest: true), to: T.self)
 }
 
+/// The smallest element of a dense run; NaN when any element is NaN.
 @inline(__always)
 func denseMin<T: FloatElement>(_ p: UnsafeMutablePointer<T>, _ n: Int) -> T {
-    var m = T.infinity
-    var nan = false
-    for j in 0..<n {
-        let v = p[j]
-        m = v < m ? v : m
-        nan = nan || v.isNaN
+    if T.self == Float.self { return unsafeBitCast(DenseSIMD.extremeFloat(floatPointer(p), n, largest: false), to: T.self) }
+    return unsafeBitCast(DenseSIMD.extremeDouble(doublePointer(p), n, largest: false), to: T.self)
+}
+
+/// exp(src[k] - shift) for each of `n` dense elements, written to `dst` when given; returns
+/// their sum. Floats use the vector exp (`DenseSIMD.exp`), doubles libm's.
+@inline(__always)
+func denseShiftedExp<T: FloatElement>(_ src: UnsafeMutablePointer<T>, _ n: Int, minus shift: T,
+                                      into dst: UnsafeMutablePointer<T>?) -> T {
+    if T.self == Float.self {
+        let p = floatPointer(src), sh = unsafeBitCast(shift, to: Float.self)
+        let sv = SIMD8<Float>(repeating: sh)
+        var acc = SIMD8<Float>()
+        var j = 0
+        if let dst {
+            let o = floatPointer(dst)
+            while j + 8 <= n {
+                let e = DenseSIMD.exp(DenseSIMD.load(p, j, SIMD8<Float>.self) - sv)
+                UnsafeMutableRawPointer(o + j).storeBytes(of: e, as: SIMD8<Float>.self)
+                acc += e
+                j += 8
+            }
+        } else {
+            while j + 8 <= n {
+                acc += DenseSIMD.exp(DenseSIMD.load(p, j, SIMD8<Float>.self) - sv)
+                j += 8
+            }
+        }
+        var s = acc.sum()
+        while j < n {
+            let e = Float.exp(p[j] - sh)
+            if let dst { floatPointer(dst)[j] = e }
+            s += e
+            j += 1
+        }
+        return unsafeBitCast(s, to: T.self)
     }
-    return nan ? T.nan : m
+    var s: T = 0
+    if let dst {
+        for j in 0..<n { let e = T.exp(src[j] - shift); dst[j] = e; s += e }
+    } else {
+        for j in 0..<n { s += T.exp(src[j] - shift) }
+    }
+    return s
 }
 
 /// log(sum(exp(p))) computed as m + log(sum(exp(p - m))) with m the maximum, so large values
 /// do not overflow. An all -inf run gives -inf; a run holding +inf gives +inf.
 @inline(__always)
-func denseLogSumExp<T: FloatElement>(_ p: UnsafeMutablePointer<T>, _ n: Int, stride: Int = 1) -> T {
-    var m = -T.infinity
-    for j in 0..<n { let v = p[j * stride]; if v > m || v.isNaN { m = v } }
+func denseLogSumExp<T: FloatElement>(_ p: UnsafeMutablePointer<T>, _ n: Int) -> T {
+    let m = denseMax(p, n)
     if !m.isFinite { return m }
-    var s: T = 0
-    for j in 0..<n { s += T.exp(p[j * stride] - m) }
-    return m + T.log(s)
+    return m + T.log(denseShiftedExp(p, n, minus: m, into: nil))
 }
 
 extension Tensor {
@@ -243,15 +266,15 @@ extension Tensor {
             }
         }
         func float<T: FloatElement>(_: T.Type) {
+            // Two passes, both fast: the extreme value on SIMD registers, then the first
+            // element equal to it (or the first NaN, when the extreme is NaN).
             plan.reduceRows(src, T.self, into: out, Int.self) { p, n in
-                var best = 0
-                if p[0].isNaN { return 0 }
-                for j in 1..<Swift.max(n, 1) {
-                    let v = p[j]
-                    if v.isNaN { return j }
-                    if largest ? v > p[best] : v < p[best] { best = j }
+                let m = largest ? denseMax(p, n) : denseMin(p, n)
+                if m.isNaN {
+                    for j in 0..<n where p[j].isNaN { return j }
                 }
-                return best
+                for j in 0..<n where p[j] == m { return j }
+                return 0
             }
         }
         switch dtype {
@@ -393,6 +416,19 @@ extension Tensor {
             let p = src.pointer(T.self), o = out.pointer(T.self)
             let n = split.n, inner = split.inner
             if n == 0 || inner == 0 { return }
+            if inner == 1 {
+                for b in 0..<split.outer {
+                    let x = p + b * n, y = o + b * n
+                    var acc = T.zero
+                    if reverse {
+                        var k = n - 1
+                        while k >= 0 { acc = add(acc, x[k]); y[k] = acc; k -= 1 }
+                    } else {
+                        for k in 0..<n { acc = add(acc, x[k]); y[k] = acc }
+                    }
+                }
+                return
+            }
             for b in 0..<split.outer {
                 let x = p + b * n * inner, y = o + b * n * inner
                 let first = reverse ? n - 1 : 0, step = reverse ? -1 : 1

@@ -47,6 +47,24 @@ private func values(_ n: Int, seed: UInt64) -> [Double] {
         }
     }
 
+    @Test func float32KernelsAgreeWithFloat64() throws {
+        // Lines of 19 and 37 exercise the 8-wide vector path and the scalar tail; -inf entries
+        // (masked logits) must get exactly zero probability.
+        for n in [3, 19, 37] {
+            var v = values(4 * n, seed: UInt64(n)).map { $0 * 20 }
+            v[1] = -.infinity
+            v[n + 9 < v.count ? n + 9 : 2] = -.infinity
+            let x64 = t(v, [4, n]), x32 = x64.cast(to: .float32)
+            let p64 = try x64.softmax().toDoubles(), p32 = try x32.softmax().toDoubles()
+            #expect(zip(p32, p64).allSatisfy { Swift.abs($0 - $1) <= 1e-6 * Swift.max(1e-30, $1) + 1e-7 })
+            #expect(p32[1] == 0)
+            #expect(close(try x32.logsumexp(axes: [1]).toDoubles(), try x64.logsumexp(axes: [1]).toDoubles(), tol: 1e-6))
+            let targets = try Tensor(ints: [0, n - 1, n / 2, 2])
+            let ce64 = try Tensor.crossEntropy(x64, targets).item(), ce32 = try Tensor.crossEntropy(x32, targets).item()
+            #expect(Swift.abs(ce32 - ce64) <= 1e-5 * Swift.max(1, ce64))
+        }
+    }
+
     // MARK: cross-entropy
 
     @Test func crossEntropyOfUniformLogitsIsLogC() throws {

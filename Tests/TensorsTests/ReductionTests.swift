@@ -74,6 +74,24 @@ private let c234 = t((0..<24).map(Double.init), [2, 3, 4])
         #expect(e?.kind == .value)
     }
 
+    @Test func float32MaxOverLongRunsHandlesNaNAndInfinity() throws {
+        // 40 elements: the vector loop covers the first 32, the scalar tail the rest.
+        var v = (0..<40).map { Double($0 % 7) - 3 }
+        #expect(try t(v, [40], .float32).amax().toDoubles() == [3])
+        #expect(try t(v, [40], .float32).amin().toDoubles() == [-3])
+        #expect(try t(v, [40], .float32).argmax().toInts() == [6])
+        v[5] = .infinity
+        #expect(try t(v, [40], .float32).amax().toDoubles() == [.infinity])
+        #expect(try t(v, [40], .float32).argmax().toInts() == [5])
+        v[9] = .nan
+        #expect(try t(v, [40], .float32).amax().toDoubles()[0].isNaN)
+        #expect(try t(v, [40], .float32).amin().toDoubles()[0].isNaN)
+        #expect(try t(v, [40], .float32).argmin().toInts() == [9])
+        v[9] = 0; v[5] = 0; v[38] = .nan
+        #expect(try t(v, [40]).amax().toDoubles()[0].isNaN)
+        #expect(try t(v, [40], .float32).amax().toDoubles()[0].isNaN)
+    }
+
     @Test func argmaxFirstOccurrence() throws {
         let x = t([1, 5, 5, 0, -2, -2], [2, 3])
         let a = try x.argmax(axis: 1)
