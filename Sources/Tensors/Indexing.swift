@@ -165,6 +165,7 @@ public struct IndexPlan: @unchecked Sendable {
         for t in advTensors.dropFirst() {
             b = try Shape.broadcast(b, t.shape, op: "index")
         }
+        _ = try Shape.checkedCount(b, dtype: .int64, op: "index")
         var indices: [[Int]] = []
         for (k, t) in advTensors.enumerated() {
             let n = viewShape[advDims[k]]
@@ -211,7 +212,8 @@ public struct IndexPlan: @unchecked Sendable {
         let a = clip(start, s < 0 ? n - 1 : 0)
         let b = clip(stop, s < 0 ? -1 : n)
         let count: Int
-        if s > 0 { count = a < b ? (b - a - 1) / s + 1 : 0 } else { count = b < a ? (a - b - 1) / (-s) + 1 : 0 }
+        // Int.min has no positive counterpart; any step that large takes one element.
+        if s > 0 { count = a < b ? (b - a - 1) / s + 1 : 0 } else { count = b < a ? (a - b - 1) / (s == Int.min ? Int.max : -s) + 1 : 0 }
         return (a, s, count)
     }
 
@@ -249,7 +251,8 @@ public struct IndexPlan: @unchecked Sendable {
                 shape.append(t.shape[d]); strides.append(t.strides[d])
             case .slice(let d, let start, let s, let count):
                 if count > 0 { off += start * t.strides[d] }
-                shape.append(count); strides.append(t.strides[d] * s)
+                // With one element the step is never taken (and a huge step could overflow).
+                shape.append(count); strides.append(count > 1 ? t.strides[d] * s : t.strides[d])
             case .drop(let d, let i):
                 off += i * t.strides[d]
             case .newAxis:
@@ -570,6 +573,8 @@ private struct AxisGather {
         var inv = [Int](repeating: 0, count: rank)
         for (i, p) in perm.enumerated() { inv[p] = i }
         inverse = inv
+        _ = try Shape.checkedCount(b, dtype: .int64, op: op)
+        _ = try Shape.checkedCount(src, dtype: .int64, op: op)
         let n = shape[ax]
         var values = try index.expanded(to: b).permuted(perm).toInts()
         for i in 0..<values.count {

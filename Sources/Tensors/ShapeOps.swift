@@ -166,7 +166,10 @@ extension Tensor {
     public var T: Tensor { matrixTranspose }
 
     /// A broadcast view of this tensor with `shape` (NumPy `broadcast_to`; same as `expanded(to:)`).
-    public func broadcast(to target: [Int]) throws -> Tensor { try expanded(to: target) }
+    public func broadcast(to target: [Int]) throws -> Tensor {
+        _ = try Shape.checkedCount(target, dtype: dtype, op: "expand")
+        return try expanded(to: target)
+    }
 
     /// Size-1 dimensions removed: the given `axes` (each must have size 1), or all when nil (a view).
     public func squeezed(axes: [Int]? = nil) throws -> Tensor {
@@ -266,7 +269,9 @@ extension Tensor {
     public func split(sizes: [Int], axis: Int = 0) throws -> [Tensor] {
         let ax = try Shape.axis(axis, rank: rank, op: "split")
         guard rank > 0 else { throw TensorError(.shape, op: "split", "cannot split a scalar") }
-        guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == shape[ax] else {
+        var total = 0
+        for n in sizes where n >= 0 { total = total.addingReportingOverflow(n).partialValue }
+        guard sizes.allSatisfy({ $0 >= 0 && $0 <= shape[ax] }), total == shape[ax] else {
             throw TensorError(.shape, op: "split", "sizes \(sizes) do not add up to \(shape[ax]), axis \(ax) of shape \(TensorError.show(shape))")
         }
         var start = 0

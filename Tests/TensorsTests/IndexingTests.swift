@@ -135,7 +135,7 @@ private func s(_ a: Int? = nil, _ b: Int? = nil, _ c: Int? = nil) -> IndexItem {
         #expect(none.shape == [0, 3, 4])
     }
 
-    @Test func indexErrorsAreThrownNotTrapped() {
+    @Test func indexErrorsAreThrownNotTrapped() throws {
         let v = range([10]), x = range([2, 3, 4])
         expectError(.index, mentioning: ["10", "size 10"]) { try v.subscripting([.index(10)]) }
         expectError(.index, mentioning: ["-11"]) { try v.subscripting([.index(-11)]) }
@@ -147,6 +147,12 @@ private func s(_ a: Int? = nil, _ b: Int? = nil, _ c: Int? = nil) -> IndexItem {
         expectError(.shape, mentioning: ["[3]", "[2]"]) { try x.subscripting([.tensor(Tensor(bools: [true, false, true]))]) }
         expectError(.shape) { try x.subscripting([.tensor(ints([0, 1])), all, .tensor(ints([0, 1, 2]))]) }
         expectError(.index) { try Tensor(scalar: 1).subscripting([.index(0)]) }
+        // Extreme but legal inputs give sensible results or errors, never a trap.
+        #expect(try v.subscripting([s(nil, nil, Int.min)]).toDoubles() == [9])
+        #expect(try v.subscripting([s(Int.min, Int.max, Int.max)]).toDoubles() == [0])
+        let huge = try Tensor.zeros([1 << 20, 1], dtype: .int64)
+        expectError(.size) { try range([2]).subscripting([.tensor(huge), .tensor(huge.T)]) }
+        expectError(.size) { try range([2, 2]).subscripting([IndexItem](repeating: .newAxis, count: 20)) }
     }
 
     // MARK: assignment

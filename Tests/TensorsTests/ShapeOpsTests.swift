@@ -91,6 +91,7 @@ private func expectError(_ kind: TensorError.Kind, mentioning parts: [String] = 
         #expect(sharesStorage(y, x))
         #expect(try y.element(at: [1, 2, 3]) == 2)
         expectError(.shape) { try x.broadcast(to: [2, 2]) }
+        expectError(.size) { try range([1]).broadcast(to: [-5]) }
     }
 
     // MARK: concat / stack / split
@@ -137,6 +138,8 @@ private func expectError(_ kind: TensorError.Kind, mentioning parts: [String] = 
         #expect(halves[1].toDoubles() == [4, 5, 6, 7])
         expectError(.shape, mentioning: ["[2, 5]"]) { try x.split(sizes: [2, 2], axis: 1) }
         expectError(.shape) { try x.split(count: 2, axis: 1) }
+        expectError(.shape) { try x.split(sizes: [Int.max, Int.max, 7], axis: 1) }
+        expectError(.shape) { try x.split(sizes: [6, -1], axis: 1) }
     }
 
     @Test func slicedMatchesPythonSlices() throws {

@@ -47,7 +47,7 @@ extension Variable {
 
 /// A broadcast view of `x` with `shape`. Gradient: summed back over the broadcast axes.
 public func expand(_ x: Variable, to shape: [Int]) throws -> Variable {
-    let y = try x.value.expanded(to: shape)
+    let y = try x.value.broadcast(to: shape)
     let inShape = x.shape
     return shapeRule(y, x) { g in try g.sumToShape(inShape) }
 }
