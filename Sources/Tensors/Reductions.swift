@@ -207,6 +207,30 @@ extension Tensor {
     }
 
     private func extreme(_ op: String, axes: [Int]?, keepdims: Bool, largest: Bool) throws -> Tensor {
+        if dtype.isFloating, let split = ReductionPlan.leadingSplit(self, axes: axes) {
+            // Over leading (batch) axes: fold whole rows elementwise, no permute copy.
+            if split.rows == 0 && split.cols > 0 {
+                throw TensorError(.value, op: op, "cannot reduce over an empty axis (shape \(TensorError.show(shape)))",
+                                  hint: "\(op) of no elements is undefined")
+            }
+            let out = Tensor.uncheckedEmpty(keepdims ? split.kept : split.dropped, count: split.cols, dtype: dtype)
+            func run<T: FloatElement>(_: T.Type) {
+                let p = pointer(T.self), o = out.pointer(T.self)
+                if split.cols == 0 { return }
+                o.update(from: p, count: split.cols)
+                for i in 1..<Swift.max(split.rows, 1) {
+                    let row = p + i * split.cols
+                    // NaN wins: once stored, no comparison with it is true.
+                    if largest {
+                        for j in 0..<split.cols { let v = row[j]; o[j] = v > o[j] || v != v ? v : o[j] }
+                    } else {
+                        for j in 0..<split.cols { let v = row[j]; o[j] = v < o[j] || v != v ? v : o[j] }
+                    }
+                }
+            }
+            if dtype == .float32 { run(Float.self) } else { run(Double.self) }
+            return out
+        }
         let plan = try ReductionPlan(self, axes: axes, op: op)
         try plan.requireNonEmpty(op, shape)
         let out = Tensor.uncheckedEmpty(plan.shape(keepdims: keepdims), count: plan.outer, dtype: dtype)

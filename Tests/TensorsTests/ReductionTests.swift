@@ -64,6 +64,11 @@ private let c234 = t((0..<24).map(Double.init), [2, 3, 4])
         #expect(try m23.amax(axes: [0]).toDoubles() == [4, 5, 6])
         #expect(try m23.amin(axes: [1], keepdims: true).toDoubles() == [1, 4])
         #expect(try c234.amax(axes: [-1, 0]).toDoubles() == [15, 19, 23])
+        // Leading axes fold rows without a permute; NaN still wins there.
+        #expect(try c234.amax(axes: [0, 1]).toDoubles() == [20, 21, 22, 23])
+        #expect(try c234.amin(axes: [0], keepdims: true).shape == [1, 3, 4])
+        #expect(try t([1, 5, .nan, 2, 3, 4], [3, 2]).amax(axes: [0]).toDoubles()[0].isNaN)
+        #expect(try t([1, 5, .nan, 2, 3, 4], [3, 2]).amax(axes: [0]).toDoubles()[1] == 5)
         let ints = try Tensor(ints: [3, -7, 5, 2], shape: [2, 2])
         let mx = try ints.amax(axes: [1])
         #expect(mx.dtype == .int64 && mx.toInts() == [3, 5])
@@ -72,6 +77,7 @@ private let c234 = t((0..<24).map(Double.init), [2, 3, 4])
         #expect(try t([-.infinity, -.infinity], [2]).amax().toDoubles() == [-.infinity])
         let e = #expect(throws: TensorError.self) { try Tensor.zeros([2, 0]).amax(axes: [1]) }
         #expect(e?.kind == .value)
+        #expect(throws: TensorError.self) { try Tensor.zeros([0, 3]).amin(axes: [0]) }
     }
 
     @Test func float32MaxOverLongRunsHandlesNaNAndInfinity() throws {
