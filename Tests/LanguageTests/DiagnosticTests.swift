@@ -37,9 +37,16 @@ struct DiagnosticTests {
         #expect(d.rendered() == """
             t.exp:1:16: error: unknown name 'bad'
             let θ = "é😀" + bad
-                           ^~~
+                            ^~~
 
             """)
+    }
+
+    @Test func wideAndCombiningCharactersInTheSpan() throws {
+        let d = try diagnostic("x = 数据 + e\u{301}", at: "数据", "unknown name '数据'")
+        #expect(d.rendered() == "t.exp:1:5: error: unknown name '数据'\nx = 数据 + e\u{301}\n    ^~~~\n")
+        let e = try diagnostic("x = 数据 + e\u{301}", at: "e\u{301}", "unknown name")
+        #expect(e.rendered() == "t.exp:1:10: error: unknown name\nx = 数据 + e\u{301}\n           ^\n")
     }
 
     @Test func emptySpanAtEndOfLineGetsOneCaret() {

@@ -15,8 +15,9 @@ import Darwin
 /// hint: did you mean 'theta'?
 /// ```
 ///
-/// The caret line copies tabs from the source line so the carets stay under the span in a
-/// terminal; columns count Unicode scalars.
+/// The caret line copies tabs from the source line and counts wide characters (CJK, emoji) as
+/// two cells, so the carets stay under the span in a terminal. The column in the header counts
+/// Unicode scalars.
 public struct DiagnosticRenderer: Sendable {
     /// Use ANSI colours (only when writing to a terminal).
     public var color: Bool
@@ -69,17 +70,45 @@ public struct DiagnosticRenderer: Sendable {
         } else {
             endCol = max(scalars.count + 1, startCol + 1)
         }
+        // Pad with what the terminal shows before the span: tabs stay tabs, wide characters
+        // (CJK, emoji) take two cells, combining marks none.
         var caret = ""
-        var col = 1
-        while col < startCol {
-            let idx = col - 1
-            caret += idx < scalars.count && scalars[idx] == "\t" ? "\t" : " "
-            col += 1
+        for idx in 0..<(startCol - 1) {
+            guard idx < scalars.count else {
+                caret += " "
+                continue
+            }
+            let s = scalars[idx]
+            caret += s == "\t" ? "\t" : String(repeating: " ", count: Self.displayWidth(s))
         }
-        caret += "^" + String(repeating: "~", count: endCol - startCol - 1)
+        var underline = 0
+        for idx in (startCol - 1)..<(endCol - 1) {
+            underline += idx < scalars.count ? Self.displayWidth(scalars[idx]) : 1
+        }
+        caret += "^" + String(repeating: "~", count: max(0, underline - 1))
         var line = ""
         line.unicodeScalars.append(contentsOf: scalars)
         return line + "\n" + style(caret, .green) + "\n"
+    }
+
+    /// Terminal cells a scalar takes: 0 for combining marks and zero-width characters, 2 for
+    /// East Asian wide/fullwidth characters and emoji, 1 otherwise.
+    static func displayWidth(_ s: Unicode.Scalar) -> Int {
+        let v = s.value
+        if v < 0x300 { return 1 }
+        switch s.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format: return 0
+        default: break
+        }
+        if s.properties.isEmojiPresentation { return 2 }
+        switch v {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+             0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+             0xFFE0...0xFFE6, 0x20000...0x3FFFD:
+            return 2
+        default:
+            return 1
+        }
     }
 
     /// Control characters (other than tab) would garble the terminal; show them as U+FFFD so
