@@ -56,7 +56,7 @@ enum MathBuiltins {
 
     /// (name, op, doc) for the unary functions that map onto `Autodiff.unary`.
     static let unaryOps: [(String, UnaryOp, String)] = [
-        ("exp", .exp, "e to the x"), ("log", .log, "natural logarithm"), ("log1p", .log1p, "log(1 + x), accurate near 0"),
+        ("exp", .exp, "e to the x"), ("log", .log, "natural logarithm"), ("ln", .log, "natural logarithm (same as log, which is also a keyword)"), ("log1p", .log1p, "log(1 + x), accurate near 0"),
         ("sqrt", .sqrt, "square root"), ("square", .square, "x squared"), ("sin", .sin, "sine"), ("cos", .cos, "cosine"),
         ("tanh", .tanh, "hyperbolic tangent"), ("sigmoid", .sigmoid, "logistic function 1/(1+e^-x)"),
         ("relu", .relu, "max(x, 0)"), ("gelu", .gelu, "x·Φ(x), the exact GELU"), ("softplus", .softplus, "log(1 + e^x)"),

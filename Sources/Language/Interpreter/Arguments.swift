@@ -92,7 +92,7 @@ public struct BoundArguments {
     }
 
     private func required(_ i: Int) throws -> Value {
-        guard let v = self[i] else {
+        guard i >= 0, i < values.count, let v = values[i] else {
             let name = i < parameters.count ? parameters[i].name : "argument"
             throw ScriptError(.argument, "\(function) is missing argument `\(name)`")
         }
