@@ -151,7 +151,7 @@ private func s(_ a: Int? = nil, _ b: Int? = nil, _ c: Int? = nil) -> IndexItem {
         #expect(try v.subscripting([s(nil, nil, Int.min)]).toDoubles() == [9])
         #expect(try v.subscripting([s(Int.min, Int.max, Int.max)]).toDoubles() == [0])
         let huge = try Tensor.zeros([1 << 20, 1], dtype: .int64)
-        expectError(.size) { try range([2]).subscripting([.tensor(huge), .tensor(huge.T)]) }
+        expectError(.size) { try range([2, 2]).subscripting([.tensor(huge), .tensor(huge.T)]) }
         expectError(.size) { try range([2, 2]).subscripting([IndexItem](repeating: .newAxis, count: 20)) }
     }
 
