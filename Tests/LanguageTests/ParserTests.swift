@@ -219,6 +219,17 @@ struct ParserTests {
         #expect(f.endsWithSemicolon)
     }
 
+    // MARK: Single expressions (command-line overrides)
+
+    @Test func singleExpression() {
+        #expect(Parser.parseExpression(SourceFile(name: "--set", text: "[0.1, 1e-3]")).expression?.sexpr == "(list 0.1 0.001)")
+        let two = Parser.parseExpression(SourceFile(name: "--set", text: "1 2"))
+        #expect(two.expression == nil)
+        #expect(two.diagnostics.first?.message == "expected a single expression, found number '2'")
+        #expect(Parser.parseExpression(SourceFile(name: "--set", text: "\"abc")).diagnostics.first?.message == "unterminated string")
+        #expect(Parser.parseExpression(SourceFile(name: "--set", text: "")).diagnostics.first?.kind == .unexpectedEnd)
+    }
+
     // MARK: Unexpected end
 
     static let incomplete = [

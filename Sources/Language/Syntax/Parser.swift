@@ -63,6 +63,25 @@ public struct Parser {
                                lastIsExpression: lastIsExpression)
     }
 
+    /// Parses a source that must be exactly one expression (e.g. the value of `--set lr=0.1`).
+    /// Returns nil and diagnostics when it is not.
+    public static func parseExpression(_ file: SourceFile) -> (expression: Expr?, diagnostics: [Diagnostic]) {
+        var p = Parser(file: file)
+        do {
+            p.skipTerminators()
+            let e = try p.parseExpression()
+            p.skipTerminators()
+            let t = p.peek()
+            guard case .endOfInput = t.kind else {
+                try p.fail("expected a single expression, found \(t.displayName)", at: t)
+            }
+            return p.lexerDiagnostics.isEmpty ? (e, []) : (nil, p.lexerDiagnostics)
+        } catch {
+            let d = (error as? ParseAbort)?.diagnostic
+            return (nil, p.lexerDiagnostics.isEmpty ? (d.map { [$0] } ?? []) : [p.lexerDiagnostics[0]])
+        }
+    }
+
     // MARK: State
 
     let file: SourceFile
