@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "Autodiff", dependencies: ["Tensors"]),
         .target(name: "Lab", dependencies: ["Tensors", "Autodiff"]),
         .target(name: "Plot"),
-        .target(name: "Language", dependencies: ["Tensors", "Autodiff", "Lab"], resources: [.copy("Prelude")]),
+        .target(name: "Language", dependencies: ["Tensors", "Autodiff", "Lab", "Plot"], resources: [.copy("Prelude")]),
         .executableTarget(
             name: "CoreBench", dependencies: ["Tensors", "Autodiff", "CBLAS"],
             path: "Benchmarks/CoreBench"),

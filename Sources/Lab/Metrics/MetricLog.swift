@@ -16,6 +16,13 @@ public final class MetricLog {
 
     public init(directory: URL? = nil) { self.directory = directory }
 
+    /// Starts `name` afresh (a second train block logging the same name replaces the first's).
+    public func reset(_ name: String) {
+        if scalars[name] != nil { scalars[name] = MetricSeries(name: name) }
+        if tensors[name] != nil { tensors[name] = TensorSeries(name: name) }
+        dirty = true
+    }
+
     /// Records a scalar. A name first logged as a tensor cannot become a scalar series.
     public func record(_ name: String, step: Double, value: Double) throws {
         if tensors[name] != nil { throw OptimizerError("metric \(name) was logged as a tensor before") }

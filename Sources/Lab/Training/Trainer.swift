@@ -14,6 +14,13 @@ public struct NonFiniteError: Error, CustomStringConvertible, Sendable {
     public let step: Int
     public let metric: String
     public let value: Double
+
+    public init(step: Int, metric: String, value: Double) {
+        self.step = step
+        self.metric = metric
+        self.value = value
+    }
+
     public var description: String { "\(metric) became \(value) at step \(step); training stopped (metrics logged so far are kept)" }
 }
 

@@ -3,7 +3,7 @@ import Tensors
 
 /// The library a builtin belongs to; `:help` groups by it.
 public enum BuiltinFamily: String, CaseIterable, Sendable {
-    case core, math, tensor, shape, reduction, nn, random, linalg, autodiff, io
+    case core, math, tensor, shape, reduction, nn, random, linalg, autodiff, io, experiment
 }
 
 /// A function implemented in Swift, registered from a table entry: a name, a parameter list
@@ -55,7 +55,7 @@ public enum Builtins {
         var out: [Builtin] = []
         for b in CoreBuiltins.table + MathBuiltins.table + TensorBuiltins.table + ShapeBuiltins.table
             + ReductionBuiltins.table + NNBuiltins.table + RandomBuiltins.table + LinalgBuiltins.table
-            + AutodiffBuiltins.table + IOBuiltins.table where seen.insert(b.name).inserted {
+            + AutodiffBuiltins.table + IOBuiltins.table + ExperimentBuiltins.table where seen.insert(b.name).inserted {
             out.append(b)
         }
         return out

@@ -1,0 +1,156 @@
+import Foundation
+import Lab
+import Plot
+import Tensors
+
+/// The experiments layer: gives `train`, `plot`/`heatmap`/`scatter`, `sweep`, `save` and `load`
+/// their meaning, and owns the run directory with its metrics, figures and report.
+///
+/// The run directory is created on first need (a train, a plot, a save) or at once with
+/// `--out`, so scripts that only print leave nothing behind.
+public final class ExperimentRuntime: ExperimentStatements {
+    /// How plots are shown.
+    public enum PlotMode: String, Sendable {
+        /// SVG files in the run directory (the default for `exp run`).
+        case files
+        /// Unicode charts on stdout as well (the REPL, `exp run --plots terminal`).
+        case terminal
+    }
+
+    public struct Config {
+        /// The script file as given on the command line (nil in the REPL).
+        public var scriptPath: String?
+        /// The script's text, copied into the run directory.
+        public var scriptText: String?
+        /// `--out DIR`.
+        public var outDirectory: String?
+        public var quiet = false
+        public var plots = PlotMode.files
+        /// `--set` overrides as typed, for settings.json.
+        public var overrides: [String: String] = [:]
+        /// Where terminal charts are written.
+        public var terminalOutput: (String) -> Void = { Swift.print($0, terminator: "") }
+
+        public init(scriptPath: String? = nil, scriptText: String? = nil, outDirectory: String? = nil) {
+            self.scriptPath = scriptPath
+            self.scriptText = scriptText
+            self.outDirectory = outDirectory
+        }
+    }
+
+    public let config: Config
+    public private(set) var runDirectory: RunDirectory?
+    public internal(set) var metrics: MetricLog?
+    /// Figures written so far: file name (relative to the run directory) and SVG text.
+    public internal(set) var figures: [(name: String, svg: String)] = []
+    var trainReports: [TrainReport] = []
+    /// Set during a sweep's runs: each run's logs are collected here instead of bound.
+    var sweepCollector: SweepCollector?
+
+    public init(_ config: Config = Config()) {
+        self.config = config
+    }
+
+    var quiet: Bool { config.quiet }
+
+    public var trainScopeNames: [String] { defaultTrainScopeNames + ["evaluate", "time"] }
+
+    // MARK: - Run directory
+
+    /// The run directory, created with the script and settings on first use.
+    public func directory() throws -> RunDirectory {
+        if let runDirectory { return runDirectory }
+        let name = config.scriptPath.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "repl.exp"
+        let dir: RunDirectory
+        do {
+            dir = try RunDirectory.create(scriptName: name, out: config.outDirectory)
+        } catch let e as RunError {
+            throw ScriptError(.io, e.description)
+        }
+        runDirectory = dir
+        if let text = config.scriptText { try dir.write(text, to: "script.exp") }
+        var settings: [String: Any] = [
+            "exp_version": ExpVersion.string,
+            "script": config.scriptPath ?? "<repl>",
+            "seed": RandomGenerator.current.seed,
+            "precision": DefaultDType.float == .float64 ? "f64" : "f32",
+            "threads": ProcessInfo.processInfo.activeProcessorCount,
+            "started": ISO8601DateFormatter().string(from: Date()),
+        ]
+        if !config.overrides.isEmpty { settings["overrides"] = config.overrides }
+        try dir.writeSettings(settings)
+        if !quiet { FileHandle.standardError.write(Data("run directory: \(dir.url.path)\n".utf8)) }
+        return dir
+    }
+
+    /// The run's metric log (creates the run directory).
+    func metricLog() throws -> MetricLog {
+        if let metrics { return metrics }
+        let m = MetricLog(directory: sweepCollector == nil ? try directory().url : nil)
+        metrics = m
+        return m
+    }
+
+    // MARK: - Statements
+
+    public func train(_ statement: Stmt, _ context: ExperimentContext) throws {
+        let run = try TrainRun(context, runtime: self)
+        try run.run()
+    }
+
+    public func plot(_ statement: Stmt, _ context: ExperimentContext) throws {
+        try PlotStatement(context, runtime: self).run()
+    }
+
+    public func sweep(_ statement: Stmt, _ context: ExperimentContext) throws {
+        try SweepRun(context, runtime: self).run()
+    }
+
+    public func save(_ statement: Stmt, _ context: ExperimentContext) throws {
+        try SaveLoad.save(context, runtime: self)
+    }
+
+    public func load(_ statement: Stmt, _ context: ExperimentContext) throws {
+        try SaveLoad.load(context, runtime: self)
+    }
+
+    /// Resolves an output path: relative names go into the run directory.
+    func outputURL(_ name: String) throws -> URL {
+        if name.hasPrefix("/") { return URL(fileURLWithPath: name) }
+        return try directory().file(name)
+    }
+
+    /// Writes the final files (metrics flushed, summary) when the script ends, however it ended.
+    public func finish(expects: [ExpectOutcome], exitCode: Int32) {
+        guard let dir = runDirectory else { return }
+        try? metrics?.flush()
+        var lines = ["exit code \(exitCode)"]
+        for r in trainReports {
+            lines.append("train: \(r.stepsDone) steps" + (r.medianStepMs.map { String(format: ", %.3f ms/step", $0) } ?? "")
+                         + (r.finalLoss.map { ", final loss \($0)" } ?? "") + (r.interrupted ? " (interrupted)" : ""))
+        }
+        for name in metrics?.names ?? [] {
+            if let s = metrics?.scalars[name], let last = s.last { lines.append("\(name): last \(last)") }
+        }
+        for e in expects { lines.append("expect \(e.passed ? "passed" : "FAILED"): \(e.text)" + (e.details.isEmpty ? "" : " (\(e.details))")) }
+        try? dir.write(lines.joined(separator: "\n") + "\n", to: "summary.txt")
+        try? ReportPage(runtime: self, expects: expects, exitCode: exitCode).write(to: dir)
+    }
+}
+
+/// What an `expect` found, for the summary and the report.
+public struct ExpectOutcome: Sendable {
+    public let text: String
+    public let passed: Bool
+    public let details: String
+    public init(text: String, passed: Bool, details: String) {
+        self.text = text
+        self.passed = passed
+        self.details = details
+    }
+}
+
+/// The tool's version, shown by `exp --version` and recorded in every run.
+public enum ExpVersion {
+    public static let string = "0.1.0"
+}

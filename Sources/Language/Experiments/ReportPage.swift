@@ -1,0 +1,136 @@
+import Foundation
+import Lab
+
+/// `report.html`: one self-contained page per run (inline SVG, inline CSS, no network) with
+/// the script (syntax-highlighted by exp's own lexer), the settings, each `expect` with its
+/// outcome, the final metrics and every figure.
+struct ReportPage {
+    let runtime: ExperimentRuntime
+    let expects: [ExpectOutcome]
+    let exitCode: Int32
+
+    func write(to dir: RunDirectory) throws {
+        try dir.write(html(dir), to: "report.html")
+    }
+
+    func html(_ dir: RunDirectory) -> String {
+        let title = runtime.config.scriptPath.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "exp session"
+        var body = "<h1>\(esc(title))</h1>\n"
+        let status = exitCode == 0 ? "ok" : exitCode == 1 ? "an expect failed" : "stopped with an error (exit code \(exitCode))"
+        body += "<p class=\"status \(exitCode == 0 ? "pass" : "fail")\">\(esc(status))</p>\n"
+        if let settings = try? String(contentsOf: dir.file("settings.json"), encoding: .utf8) {
+            body += "<h2>Settings</h2>\n<pre class=\"settings\">\(esc(settings))</pre>\n"
+        }
+        if !expects.isEmpty {
+            body += "<h2>Checks</h2>\n<ul class=\"expects\">\n"
+            for e in expects {
+                body += "<li class=\"\(e.passed ? "pass" : "fail")\"><span class=\"mark\">\(e.passed ? "✔" : "✘")</span> <code>\(esc(e.text))</code>"
+                    + (e.details.isEmpty ? "" : " <span class=\"details\">\(esc(e.details))</span>") + "</li>\n"
+            }
+            body += "</ul>\n"
+        }
+        if let m = runtime.metrics, !m.names.isEmpty {
+            body += "<h2>Metrics</h2>\n<table><tr><th>metric</th><th>points</th><th>first</th><th>last</th><th>min</th><th>max</th></tr>\n"
+            for n in m.names {
+                if let s = m.scalars[n] {
+                    body += "<tr><td>\(esc(n))</td><td>\(s.count)</td>" + [s.first, s.last, s.min, s.max].map { "<td>\($0.map(num) ?? "")</td>" }.joined() + "</tr>\n"
+                } else if let t = m.tensors[n] {
+                    body += "<tr><td>\(esc(n))</td><td>\(t.values.count)</td><td colspan=\"4\">tensor \(t.values.last.map { "\($0.shape)" } ?? "")</td></tr>\n"
+                }
+            }
+            body += "</table>\n"
+        }
+        for r in runtime.trainReports {
+            body += "<p class=\"train\">trained \(r.stepsDone) steps" + (r.medianStepMs.map { String(format: ", %.3f ms/step (median)", $0) } ?? "")
+                + (r.interrupted ? ", interrupted" : "") + "</p>\n"
+        }
+        if !runtime.figures.isEmpty {
+            body += "<h2>Figures</h2>\n"
+            for f in runtime.figures {
+                body += "<figure>\(stripXMLDeclaration(f.svg))<figcaption>\(esc(f.name))</figcaption></figure>\n"
+            }
+        }
+        if let text = runtime.config.scriptText {
+            body += "<h2>Script</h2>\n<pre class=\"script\">\(ScriptHighlighter.html(text))</pre>\n"
+        }
+        return """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>\(esc(title)) — exp report</title>
+        <style>
+        body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
+        h1 { font-size: 1.6em; } h2 { font-size: 1.2em; border-bottom: 1px solid #ddd; padding-bottom: .2em; margin-top: 1.6em; }
+        .status.pass { color: #1a7f37; } .status.fail, li.fail { color: #b42318; } li.pass .mark { color: #1a7f37; }
+        ul.expects { list-style: none; padding-left: 0; } .details { color: #666; font-size: .9em; }
+        table { border-collapse: collapse; } td, th { border: 1px solid #ddd; padding: .25em .6em; text-align: right; }
+        td:first-child, th:first-child { text-align: left; }
+        pre { background: #f6f8fa; padding: .8em; overflow-x: auto; font-size: .85em; line-height: 1.4; }
+        figure { display: inline-block; margin: .5em; } figcaption { text-align: center; color: #666; font-size: .85em; }
+        .kw { color: #8250df; font-weight: 600; } .num { color: #0550ae; } .str { color: #0a3069; } .com { color: #6e7781; font-style: italic; }
+        </style></head><body>
+        \(body)</body></html>
+
+        """
+    }
+
+    private func num(_ x: Double) -> String { Format.float(x) }
+
+    private func stripXMLDeclaration(_ svg: String) -> String {
+        guard svg.hasPrefix("<?xml"), let end = svg.range(of: "?>") else { return svg }
+        return String(svg[end.upperBound...])
+    }
+}
+
+func esc(_ s: String) -> String {
+    var out = ""
+    out.reserveCapacity(s.count)
+    for ch in s {
+        switch ch {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        default: out.append(ch)
+        }
+    }
+    return out
+}
+
+/// Colours a script for HTML with exp's own lexer, so the report agrees with the language.
+enum ScriptHighlighter {
+    static func html(_ text: String) -> String {
+        let file = SourceFile(name: "script.exp", text: text)
+        let tokens = Lexer.tokenize(file).tokens
+        let bytes = Array(text.utf8)
+        var out = ""
+        var at = 0
+        // Text between tokens is spaces and comments; comments run from `#` to the line end.
+        func gap(_ upTo: Int) {
+            guard upTo > at else { return }
+            let piece = String(decoding: bytes[at..<upTo], as: UTF8.self)
+            var rest = Substring(piece)
+            while let hash = rest.firstIndex(of: "#") {
+                out += esc(String(rest[..<hash]))
+                let end = rest[hash...].firstIndex(of: "\n") ?? rest.endIndex
+                out += "<span class=\"com\">\(esc(String(rest[hash..<end])))</span>"
+                rest = rest[end...]
+            }
+            out += esc(String(rest))
+            at = upTo
+        }
+        for t in tokens {
+            let lo = t.span.start.offset, hi = t.span.end.offset
+            guard lo >= at, hi <= bytes.count, hi > lo else { continue }
+            gap(lo)
+            let piece = esc(String(decoding: bytes[lo..<hi], as: UTF8.self))
+            switch t.kind {
+            case .keyword: out += "<span class=\"kw\">\(piece)</span>"
+            case .integer, .float: out += "<span class=\"num\">\(piece)</span>"
+            case .string: out += "<span class=\"str\">\(piece)</span>"
+            default: out += piece
+            }
+            at = hi
+        }
+        gap(bytes.count)
+        return out
+    }
+}

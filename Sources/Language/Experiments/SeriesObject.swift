@@ -1,0 +1,90 @@
+import Autodiff
+import Lab
+import Tensors
+
+/// A logged metric as a script value: `loss.last`, `loss.first`, `loss.min`, `loss[i]`,
+/// `loss[10:]`, `loss.steps`, `loss.values`. After a sweep the series is the mean over runs,
+/// with `.std` and `.runs` as well, and `plot` draws the band.
+public final class SeriesObject: HostObject {
+    public let series: MetricSeries
+    /// Set for a sweep's aggregate.
+    public let aggregate: AggregatedSeries?
+
+    public init(_ series: MetricSeries) {
+        self.series = series
+        self.aggregate = nil
+    }
+
+    public init(aggregate: AggregatedSeries) {
+        self.series = aggregate.meanSeries
+        self.aggregate = aggregate
+    }
+
+    public var typeName: String { "series" }
+
+    public var memberNames: [String] {
+        ["first", "last", "min", "max", "mean", "argmin", "argmax", "steps", "values", "count", "name"] + (aggregate == nil ? [] : ["std", "runs"])
+    }
+
+    func number(_ x: Double?, _ what: String) throws -> Value {
+        guard let x else { throw ScriptError(.value, "series `\(series.name)` is empty: it has no \(what)") }
+        return .float(x)
+    }
+
+    public func member(_ name: String, _ context: CallContext) throws -> Value? {
+        switch name {
+        case "first": return try number(series.first, "first value")
+        case "last": return try number(series.last, "last value")
+        case "min": return try number(series.min, "minimum")
+        case "max": return try number(series.max, "maximum")
+        case "mean": return try number(series.mean, "mean")
+        case "argmin", "argmax":
+            let finite = series.values.enumerated().filter { !$0.element.isNaN }
+            let best = name == "argmin" ? finite.min { $0.element < $1.element } : finite.max { $0.element < $1.element }
+            guard let best else { throw ScriptError(.value, "series `\(series.name)` is empty") }
+            return .float(series.steps[best.offset])
+        case "steps": return .tensor(Variable(Tensor(series.steps, dtype: .float64)))
+        case "values": return .tensor(Variable(Tensor(series.values, dtype: .float64)))
+        case "count": return .int(series.count)
+        case "name": return .string(series.name)
+        case "std": return aggregate.map { .tensor(Variable(Tensor($0.std, dtype: .float64))) }
+        case "runs": return aggregate.map { .list($0.runs.map { .object(SeriesObject($0)) }) }
+        default: return nil
+        }
+    }
+
+    /// `s[i]` is the i-th logged value (negative from the end); `s[a:b]` a shorter series.
+    public func index(_ items: [Value], _ context: CallContext) throws -> Value? {
+        guard items.count == 1 else { throw ScriptError(.index, "a series takes one index, got \(items.count)") }
+        let n = series.count
+        switch items[0] {
+        case .int(let i):
+            let j = i < 0 ? i + n : i
+            guard j >= 0, j < n else {
+                throw ScriptError(.index, "index \(i) is out of range for series `\(series.name)` of length \(n)")
+            }
+            return .float(series.values[j])
+        case .range(let r):
+            let lo = max(0, min(n, r.start < 0 ? r.start + n : r.start)), hi = max(lo, min(n, r.end < 0 ? r.end + n : r.end))
+            return .object(SeriesObject(series.slice(lo..<hi)))
+        case .list(let parts) where parts.count == 3:
+            // A slice arrives as [start, stop, step] (none for omitted parts).
+            let step = Convert.int(parts[2]) ?? 1
+            guard step == 1 else { throw ScriptError(.value, "series slices take no step") }
+            func bound(_ v: Value, _ d: Int) -> Int {
+                guard let i = Convert.int(v) else { return d }
+                return max(0, min(n, i < 0 ? i + n : i))
+            }
+            let lo = bound(parts[0], 0), hi = bound(parts[1], n)
+            return .object(SeriesObject(series.slice(lo..<max(lo, hi))))
+        default:
+            throw ScriptError(.type, "a series is indexed by an integer or a slice, got \(items[0].typeName)")
+        }
+    }
+
+    public var description: String {
+        let last = series.last.map { Format.float($0) } ?? "-"
+        let spread = aggregate.map { " over \($0.runs.count) runs" } ?? ""
+        return "<series \(series.name): \(series.count) points\(spread), last \(last)>"
+    }
+}

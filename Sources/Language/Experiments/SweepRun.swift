@@ -1,0 +1,104 @@
+import Foundation
+import Lab
+import Tensors
+
+/// Collects each sweep run's logged series.
+final class SweepCollector {
+    var runs: [[String: MetricSeries]] = []
+    func begin() { runs.append([:]) }
+    func collect(_ s: MetricSeries) { if !runs.isEmpty { runs[runs.count - 1][s.name] = s } }
+}
+
+/// `sweep a in xs, b in ys { body }`: runs the body once per combination (the last variable
+/// varies fastest), each run from a fresh seed, then binds every series the runs logged to its
+/// mean over runs (with `.std`, `.runs`, and a band when plotted).
+///
+/// Each run is independent: the generator is reseeded (with the `seed` sweep variable when
+/// there is one, else the script's seed plus the run index), and declarations inside the body
+/// are made anew. Declare the model inside the body so each run starts untrained.
+struct SweepRun {
+    let context: ExperimentContext
+    let runtime: ExperimentRuntime
+
+    init(_ context: ExperimentContext, runtime: ExperimentRuntime) {
+        self.context = context
+        self.runtime = runtime
+    }
+
+    func run() throws {
+        guard case .sweep(let bindings, _) = context.statement.kind else { throw context.error("internal: not a sweep") }
+        var axes: [[Value]] = []
+        for b in bindings {
+            let v = try context.evaluate(b.values)
+            let items: [Value]
+            switch v {
+            case .list(let xs): items = xs
+            case .range(let r): items = (0..<r.count).map { .int(r.element($0)) }
+            case .tensor(let t) where t.rank == 1: items = t.value.toDoubles().map { .float($0) }
+            default:
+                throw ScriptError(.type, "sweep `\(b.name.name)` needs a list or a range of values, got \(v.typeName)", span: b.values.span)
+            }
+            guard !items.isEmpty else { throw ScriptError(.value, "sweep `\(b.name.name)` has no values", span: b.values.span) }
+            axes.append(items)
+        }
+        let total = axes.reduce(1) { $0 * $1.count }
+        guard total <= 10_000 else { throw ScriptError(.limit, "a sweep of \(total) runs is over the limit of 10000", span: context.span) }
+        let seedAxis = bindings.firstIndex { $0.name.name == "seed" }
+        let baseSeed = RandomGenerator.current.seed
+        let collector = SweepCollector()
+        let outer = runtime.sweepCollector
+        runtime.sweepCollector = collector
+        let savedMetrics = runtime.swapMetrics(nil)
+        defer {
+            runtime.sweepCollector = outer
+            _ = runtime.swapMetrics(savedMetrics)
+        }
+        for k in 0..<total {
+            var rest = k
+            var values = [Value](repeating: .none, count: axes.count)
+            for i in stride(from: axes.count - 1, through: 0, by: -1) {
+                values[i] = axes[i][rest % axes[i].count]
+                rest /= axes[i].count
+            }
+            if let s = seedAxis, let n = Convert.int(values[s]), n >= 0 {
+                RandomGenerator.seed(UInt64(n))
+            } else {
+                RandomGenerator.seed(baseSeed &+ UInt64(k))
+            }
+            collector.begin()
+            _ = runtime.swapMetrics(nil)
+            if !runtime.quiet {
+                let desc = zip(bindings, values).map { "\($0.name.name) = \(Format.short($1))" }.joined(separator: ", ")
+                FileHandle.standardError.write(Data("sweep run \(k + 1)/\(total): \(desc)\n".utf8))
+            }
+            try context.runSweepBody(values)
+        }
+        _ = runtime.swapMetrics(savedMetrics)
+        // Aggregate every name any run logged, in first-seen order.
+        var names: [String] = []
+        for r in collector.runs { for n in r.keys.sorted() where !names.contains(n) { names.append(n) } }
+        let main = collector.runs.isEmpty ? nil : try runtime.metricLog()
+        for n in names {
+            let agg = AggregatedSeries(name: n, runs: collector.runs.compactMap { $0[n] })
+            context.setLog(n, .object(SeriesObject(aggregate: agg)))
+            if let main {
+                main.reset(n)
+                main.reset(n + "_std")
+                for (s, (m, sd)) in zip(agg.steps, zip(agg.mean, agg.std)) {
+                    try main.record(n, step: s, value: m)
+                    try main.record(n + "_std", step: s, value: sd)
+                }
+            }
+        }
+        try main?.flush()
+    }
+}
+
+extension ExperimentRuntime {
+    /// Replaces the metric log (sweep runs log in memory), returning the previous one.
+    func swapMetrics(_ m: MetricLog?) -> MetricLog? {
+        let old = metrics
+        metrics = m
+        return old
+    }
+}

@@ -1,0 +1,104 @@
+import Lab
+
+/// The settings of a `train` block, evaluated once before training starts.
+struct TrainSettings {
+    static let known = ["steps", "epochs", "batch", "loss", "schedule", "clip", "clip_value", "freeze", "time"]
+
+    var steps: Int?
+    var epochs: Int?
+    /// nil: the whole dataset every step (`batch full`).
+    var batch: Int? = 0
+    var loss: Expr?
+    var schedule: Schedule?
+    var clip: GradientClip?
+    var freeze: [String] = []
+    /// Gradient flow's horizon.
+    var time: Double?
+    /// Per-step statements and logs, and `every` blocks, in the order written.
+    var statements: [Stmt] = []
+    var stepLogs: [(name: Identifier, value: Expr?)] = []
+    var blocks: [(interval: Double, logs: [(name: Identifier, value: Expr?)], statements: [Stmt])] = []
+
+    init(_ items: [TrainItem], _ context: ExperimentContext) throws {
+        batch = 0
+        for item in items {
+            switch item {
+            case .setting(let name, let value, let span):
+                try apply(name, value, span, context)
+            case .every(let interval, let inner, _):
+                let v = try context.evaluate(interval)
+                guard let k = Convert.double(v), k > 0 else {
+                    throw ScriptError(.value, "every needs a positive interval, got \(Format.short(v))", span: interval.span)
+                }
+                var logs: [(name: Identifier, value: Expr?)] = []
+                var stmts: [Stmt] = []
+                for i in inner {
+                    switch i {
+                    case .log(let n, let v, _): logs.append((n, v))
+                    case .statement(let s): stmts.append(s)
+                    case .setting(_, _, let sp):
+                        throw ScriptError(.syntax, "settings go at the top of the train block, not inside every", span: sp)
+                    case .every(_, _, let sp):
+                        throw ScriptError(.syntax, "every blocks cannot be nested", span: sp)
+                    }
+                }
+                blocks.append((k, logs, stmts))
+            case .log(let name, let value, _):
+                stepLogs.append((name, value))
+            case .statement(let s):
+                statements.append(s)
+            }
+        }
+        if batch == 0 { batch = nil }  // not given: a sampler will complain, a dataset uses it all
+    }
+
+    private mutating func apply(_ name: Identifier, _ value: Expr, _ span: SourceSpan, _ context: ExperimentContext) throws {
+        func number() throws -> Double {
+            let v = try context.evaluate(value)
+            guard let x = Convert.double(v) else {
+                throw ScriptError(.type, "`\(name.name)` needs a number, got \(Format.short(v))", span: value.span)
+            }
+            return x
+        }
+        func positiveInt() throws -> Int {
+            let x = try number()
+            guard x >= 1, x == x.rounded(), x < 1e12 else {
+                throw ScriptError(.value, "`\(name.name)` needs a positive whole number, got \(Format.float(x))", span: value.span)
+            }
+            return Int(x)
+        }
+        switch name.name {
+        case "steps": steps = try positiveInt()
+        case "epochs": epochs = try positiveInt()
+        case "batch":
+            if case .string("full") = try context.evaluate(value) { batch = nil } else { batch = try positiveInt() }
+        case "loss": loss = value
+        case "time":
+            let t = try number()
+            guard t > 0, t.isFinite else { throw ScriptError(.value, "`time` needs a positive horizon, got \(t)", span: value.span) }
+            time = t
+        case "schedule":
+            guard case .object(let o) = try context.evaluate(value), let s = o as? ScheduleObject else {
+                throw ScriptError(.type, "`schedule` needs a schedule such as cosine(total: 1000)", span: value.span)
+            }
+            schedule = s.schedule
+        case "clip", "clip_value":
+            let x = try number()
+            guard x > 0 else { throw ScriptError(.value, "`\(name.name)` must be positive, got \(x)", span: value.span) }
+            clip = name.name == "clip" ? .norm(x) : .value(x)
+        case "freeze":
+            let v = try context.evaluate(value)
+            let items: [Value] = Convert.list(v) ?? [v]
+            freeze = try items.map { item in
+                guard case .string(let s) = item else {
+                    throw ScriptError(.type, "`freeze` takes parameter names, e.g. freeze E or freeze [E, F]", span: value.span)
+                }
+                return s
+            }
+        default:
+            throw ScriptError(.name, "unknown train setting `\(name.name)`",
+                              hint: Suggest.closest(name.name, in: TrainSettings.known).map { "did you mean `\($0)`?" }
+                                ?? "settings: \(TrainSettings.known.joined(separator: ", "))", span: name.span)
+        }
+    }
+}
