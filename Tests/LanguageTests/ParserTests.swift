@@ -30,6 +30,7 @@ struct ParserTests {
         ("E[x[:, 0]] @ Theta @ E.T", "(@ (@ (index E (index x (slice _ _ _) 0)) Theta) (. E T))"),
         ("-x.T ** 2", "(neg (** (. x T) 2))"),
         ("data.train", "(. data train)"),
+        ("log(x) + log(2)", "(+ (call log x) (call log 2))"),
     ]
 
     @Test(arguments: precedence)
@@ -148,6 +149,8 @@ struct ParserTests {
         ("train m on t with gd {\n  steps 2000\n  batch full\n  loss cross_entropy(output, target)\n  clip -1\n  every 20 {\n    log train_loss = loss\n    log acc\n  }\n  print(step)\n  x = 1\n}",
          "(train m t gd {(setting steps 2000); (setting batch full); (setting loss (call cross_entropy output target)); (setting clip (neg 1)); (every 20 {(log train_loss loss); (log acc)}); (call print step); (= x 1)})"),
         ("train m on t { steps 1 }", "(train m t _ {(setting steps 1)})"),
+        ("train m on t {\n  log l = log(loss)\n  log(2)\n}", "(train m t _ {(log l (call log loss)); (call log 2)})"),
+        ("let y = log(x)\nlog(y)", "(let y (call log x))\n(call log y)"),
         ("plot train_loss, reverse_loss, y: \"log\", to: \"r.svg\"",
          "(plot train_loss reverse_loss y: \"log\" to: \"r.svg\")"),
         ("heatmap m.Theta, title: \"Θ\"", "(heatmap (. m Theta) title: \"Θ\")"),

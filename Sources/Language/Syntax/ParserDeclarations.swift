@@ -216,7 +216,7 @@ extension Parser {
             let interval = try parseExpression()
             let items = try parseTrainBlock(after: "the interval of 'every'")
             return .every(interval: interval, items: items, span: span(from: start))
-        case .keyword(.log):
+        case .keyword(.log) where isIdentifier(tokens[position + 1].kind):
             advance()
             let name = try expectIdentifier("a metric name after 'log'")
             var value: Expr? = nil

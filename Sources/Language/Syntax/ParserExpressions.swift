@@ -276,6 +276,8 @@ extension Parser {
         case .keyword(.true): advance(); return Expr(.bool(true), span: t.span)
         case .keyword(.false): advance(); return Expr(.bool(false), span: t.span)
         case .keyword(.none): advance(); return Expr(.none, span: t.span)
+        // `log` is a keyword only at the start of a train item; elsewhere it names the function.
+        case .keyword(.log): advance(); return Expr(.name("log"), span: t.span)
         case .keyword(.fn): return try parseLambda()
         case .keyword(.if): return Expr(.ifElse(try parseIfChain()), span: span(from: t.span.start))
         case .symbol(.leftParen): return try parseParenthesized()

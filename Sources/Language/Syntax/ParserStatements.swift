@@ -55,6 +55,8 @@ extension Parser {
         case .keyword(.param):
             try fail("'param' is only allowed inside a model block", at: t,
                      hint: "declare trained parameters in 'model name { param W = ... }'")
+        case .keyword(.log) where !isIdentifier(tokens[position + 1].kind):
+            return try parseExpressionStatement()  // log(x): the function
         case .keyword(.log), .keyword(.every):
             try fail("'\(t.text)' is only allowed inside a train block", at: t)
         case .keyword(.else):
@@ -64,6 +66,11 @@ extension Parser {
         default:
             return try parseExpressionStatement()
         }
+    }
+
+    func isIdentifier(_ k: TokenKind) -> Bool {
+        if case .identifier = k { return true }
+        return false
     }
 
     /// Whether a token ends a statement (so an optional value is absent).
