@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Language
 
-/// `exp run FILE [--set name=value]... [--out DIR] [--quiet]`
+/// `exp run FILE [--set name=value]... [--out DIR] [--quiet] [--plots files|terminal]`
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run a script.")
 
@@ -12,11 +12,14 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a top-level let or the seed (name=value).", valueName: "name=value"))
     var overrides: [String] = []
 
-    @Option(name: .customLong("out"), help: ArgumentHelp("The run directory for outputs.", valueName: "DIR"))
+    @Option(name: .customLong("out"), help: ArgumentHelp("The run directory for outputs (default runs/<script>/<time>/).", valueName: "DIR"))
     var outputDirectory: String?
 
     @Flag(help: "Print less progress output.")
     var quiet = false
+
+    @Option(help: ArgumentHelp("Where plots go: files (SVG in the run directory) or terminal (also drawn here).", valueName: "mode"))
+    var plots: String = "files"
 
     func run() throws {
         var options = Interpreter.Options(outputDirectory: outputDirectory, quiet: quiet)
@@ -29,8 +32,19 @@ struct Run: ParsableCommand {
                 throw ExitCode(64)
             }
         }
+        guard let mode = ExperimentRuntime.PlotMode(rawValue: plots) else {
+            FileHandle.standardError.write(Data("error: --plots is files or terminal, not \(plots)\n".utf8))
+            throw ExitCode(64)
+        }
+        var config = ExperimentRuntime.Config(scriptPath: file, scriptText: try? String(contentsOfFile: file, encoding: .utf8),
+                                              outDirectory: outputDirectory)
+        config.quiet = quiet
+        config.plots = mode
+        config.overrides = Dictionary(overrides.compactMap { o in o.firstIndex(of: "=").map { (String(o[..<$0]), String(o[o.index(after: $0)...])) } },
+                                      uniquingKeysWith: { _, b in b })
         var runner = ScriptRunner(options: options)
         runner.color = DiagnosticRenderer.standardErrorIsTerminal
+        runner.makeExperiments = { ExperimentRuntime(config) }
         let code = runner.run(path: file)
         if code != .ok { throw ExitCode(code.rawValue) }
     }

@@ -44,6 +44,8 @@ public final class ExperimentRuntime: ExperimentStatements {
     /// Figures written so far: file name (relative to the run directory) and SVG text.
     public internal(set) var figures: [(name: String, svg: String)] = []
     var trainReports: [TrainReport] = []
+    /// Every `expect` evaluated so far.
+    public private(set) var expects: [ExpectOutcome] = []
     /// Set during a sweep's runs: each run's logs are collected here instead of bound.
     var sweepCollector: SweepCollector?
 
@@ -120,8 +122,11 @@ public final class ExperimentRuntime: ExperimentStatements {
         return try directory().file(name)
     }
 
-    /// Writes the final files (metrics flushed, summary) when the script ends, however it ended.
-    public func finish(expects: [ExpectOutcome], exitCode: Int32) {
+    public func expectEvaluated(_ outcome: ExpectOutcome) { expects.append(outcome) }
+
+    /// Writes the final files (metrics flushed, summary, report) when the script ends, however it ended.
+    public func finish(exitCode: Int32) {
+        if config.outDirectory != nil { _ = try? directory() }
         guard let dir = runDirectory else { return }
         try? metrics?.flush()
         var lines = ["exit code \(exitCode)"]

@@ -213,7 +213,10 @@ final class TrainRun {
             case .int(let i): try metrics.record(name.name, step: step, value: Double(i))
             case .float(let x): try metrics.record(name.name, step: step, value: x)
             case .bool(let b): try metrics.record(name.name, step: step, value: b ? 1 : 0)
-            case .tensor(let t) where t.value.count == 1: try metrics.record(name.name, step: step, value: try t.value.item())
+            case .tensor(let t) where t.value.count == 1:
+                // A float32 value is stored as its shortest float32 decimal, so 8.842 does not read 8.841968536376953.
+                let x = try t.value.item()
+                try metrics.record(name.name, step: step, value: t.dtype == .float32 ? Double(Float(x).description) ?? x : x)
             case .tensor(let t): try metrics.record(name.name, step: step, tensor: t.value)
             default:
                 throw ScriptError(.type, "log `\(name.name)` needs a number or a tensor, got \(v.typeName)", span: expr?.span ?? name.span)

@@ -229,14 +229,15 @@ extension Interpreter {
         } else {
             ok = try located(span) { try Convert.isTruthy(v) }
         }
+        var notes: [String] = []
+        for (src, val) in operands where !isLiteral(src) { notes.append("\(src) = \(Format.short(val))") }
+        experiments.expectEvaluated(ExpectOutcome(text: span.text, passed: ok, details: notes.joined(separator: ", ")))
         if ok { return }
         var text = "expect failed: \(span.text)"
         if let m = message {
             let mv = try evaluate(m, frame)
             if case .string(let s) = mv { text += " (\(s))" } else { text += " (\(Format.short(mv)))" }
         }
-        var notes: [String] = []
-        for (src, val) in operands where !isLiteral(src) { notes.append("\(src) = \(Format.short(val))") }
         if operands.isEmpty, case .tensor = v { notes.append("value = \(Format.short(v))") }
         let d = Diagnostic(.expect, text, at: span, hint: notes.isEmpty ? nil : notes.joined(separator: ", "))
         recordExpectFailure(d)

@@ -12,6 +12,15 @@ public protocol ExperimentStatements: AnyObject {
     func sweep(_ statement: Stmt, _ context: ExperimentContext) throws
     func save(_ statement: Stmt, _ context: ExperimentContext) throws
     func load(_ statement: Stmt, _ context: ExperimentContext) throws
+    /// Told about every `expect` as it is evaluated (for the run's summary and report).
+    func expectEvaluated(_ outcome: ExpectOutcome)
+    /// Called once when the script has ended, however it ended, with its exit code.
+    func finish(exitCode: Int32)
+}
+
+extension ExperimentStatements {
+    public func expectEvaluated(_ outcome: ExpectOutcome) {}
+    public func finish(exitCode: Int32) {}
 }
 
 /// The names a train block sees when no implementation says otherwise.

@@ -106,28 +106,35 @@ public struct ScriptRunner {
             let parsed = Parser.parse(source)
             if parsed.hasErrors { report(parsed.diagnostics); return .scriptError }
             let interp = makeInterpreter()
-            if let code = prelude(interp) { return code }
-            if let code = checkOverrides(interp, parsed.program) { return code }
-            if let s = options.overrides["seed"], let n = Convert.int(s), n >= 0 { RandomGenerator.seed(UInt64(n)) }
-            do {
-                try interp.run(parsed.program)
-            } catch let list as DiagnosticList {
-                report(list.items)
-                return .scriptError
-            } catch let d as Diagnostic {
-                report([d])
-                return .runtimeError
-            } catch {
-                report([Diagnostic(.runtime, "\(error)", at: nil)])
-                return .runtimeError
-            }
-            if !interp.expectFailures.isEmpty {
-                let n = interp.expectFailures.count
-                errorOutput("\(n) expect\(n == 1 ? "" : "s") failed\n")
-                return .expectFailed
-            }
-            return .ok
+            let code = execute(parsed.program, interp)
+            // The experiments layer writes its summary and report whatever the outcome.
+            interp.experiments.finish(exitCode: code.rawValue)
+            return code
         }
+    }
+
+    private func execute(_ program: Program, _ interp: Interpreter) -> ExitCode {
+        if let code = prelude(interp) { return code }
+        if let code = checkOverrides(interp, program) { return code }
+        if let s = options.overrides["seed"], let n = Convert.int(s), n >= 0 { RandomGenerator.seed(UInt64(n)) }
+        do {
+            try interp.run(program)
+        } catch let list as DiagnosticList {
+            report(list.items)
+            return .scriptError
+        } catch let d as Diagnostic {
+            report([d])
+            return .runtimeError
+        } catch {
+            report([Diagnostic(.runtime, "\(error)", at: nil)])
+            return .runtimeError
+        }
+        if !interp.expectFailures.isEmpty {
+            let n = interp.expectFailures.count
+            errorOutput("\(n) expect\(n == 1 ? "" : "s") failed\n")
+            return .expectFailed
+        }
+        return .ok
     }
 
     func makeInterpreter() -> Interpreter {
