@@ -26,15 +26,17 @@ let package = Package(
         .target(name: "Lab", dependencies: ["Tensors", "Autodiff"]),
         .target(name: "Plot"),
         .target(name: "Language", dependencies: ["Tensors", "Autodiff", "Lab", "Plot"], resources: [.copy("Prelude")]),
+        .target(name: "REPL", dependencies: ["Language", "Lab", "Plot", "CEditLine"]),
         .executableTarget(
             name: "CoreBench", dependencies: ["Tensors", "Autodiff", "CBLAS"],
             path: "Benchmarks/CoreBench"),
         .executableTarget(
-            name: "exp", dependencies: ["Tensors", "Autodiff", "Lab", "Language", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            name: "exp", dependencies: ["Tensors", "Autodiff", "Lab", "Language", "REPL", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Tensors"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Autodiff", "Tensors"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language", "Lab", "Autodiff", "Tensors"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
+        .testTarget(name: "REPLTests", dependencies: ["REPL", "Language"]),
     ]
 )
