@@ -95,6 +95,8 @@ enum Pow: BinaryFloatKernel {
         if b == 2 { return a * a }
         if b == 1 { return a }
         if b == 0.5 { return a.squareRoot() }
+        // Whole exponents by repeated multiplication, so negative bases work ((-2)**3 = -8).
+        if b == b.rounded(), Swift.abs(b) <= T(1 << 20) { return T.pow(a, Int(b)) }
         return T.pow(a, b)
     }
 }

@@ -52,8 +52,14 @@ import Testing
                                       let lines = text.replacingOccurrences(of: prefix, with: "").split(separator: "\n", omittingEmptySubsequences: false)
                                       sink.out.append(contentsOf: lines.map(String.init)) },
                                   errorOutput: { sink.err += $0 })
-        runner.options.stepLimit = 5_000_000
+        runner.options.stepLimit = 50_000_000
+        // Experiment statements write into a fresh temporary run directory per script.
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("exp-golden-\(UUID().uuidString)").path
+        var config = ExperimentRuntime.Config(scriptPath: path, scriptText: try? String(contentsOfFile: path, encoding: .utf8), outDirectory: out)
+        config.quiet = true
+        runner.makeExperiments = { ExperimentRuntime(config) }
         let code = runner.run(path: path)
+        try? FileManager.default.removeItem(atPath: out)
         return (sink.out, sink.err, code.rawValue)
     }
 

@@ -2,7 +2,7 @@ import Lab
 
 /// The settings of a `train` block, evaluated once before training starts.
 struct TrainSettings {
-    static let known = ["steps", "epochs", "batch", "loss", "schedule", "clip", "clip_value", "freeze", "time"]
+    static var known: [String] { Parser.trainSettingWords.sorted() }
 
     var steps: Int?
     var epochs: Int?
@@ -71,7 +71,8 @@ struct TrainSettings {
         case "steps": steps = try positiveInt()
         case "epochs": epochs = try positiveInt()
         case "batch":
-            if case .string("full") = try context.evaluate(value) { batch = nil } else { batch = try positiveInt() }
+            // `full` is also a builtin (full(shape, value)), so look at the word itself.
+            if case .name("full") = value.kind { batch = nil } else { batch = try positiveInt() }
         case "loss": loss = value
         case "time":
             let t = try number()

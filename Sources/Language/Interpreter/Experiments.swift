@@ -144,6 +144,8 @@ extension Resolver {
         case .save(let value, let path):
             outer(value); outer(path)
         case .load(let target, let path):
+            // `load w from "w.npy"` may introduce a new global name.
+            if case .name(let n) = target.kind, lookup(n) == nil { _ = globalSlot(n); pending.remove(n) }
             outer(target); outer(path)
         default:
             break

@@ -225,7 +225,8 @@ extension Parser {
                 value = try parseExpression()
             }
             return .log(name: name, value: value, span: span(from: start))
-        case .identifier(let n) where startsSettingValue(tokens[position + 1].kind):
+        case .identifier(let n) where startsSettingValue(tokens[position + 1].kind)
+                                    || (Parser.trainSettingWords.contains(n) && [.symbol(.leftParen), .symbol(.leftBracket)].contains(tokens[position + 1].kind)):
             advance()
             let value = try parseExpression()
             return .setting(name: Identifier(name: n, span: t.span), value: value, span: span(from: start))
@@ -233,6 +234,10 @@ extension Parser {
             return .statement(try parseStatement())
         }
     }
+
+    /// The settings a train block knows. One of these followed by `(` or `[` is still a setting
+    /// (`loss (output - y) ** 2`), not a call.
+    public static let trainSettingWords: Set<String> = ["steps", "epochs", "batch", "loss", "time", "clip", "clip_value", "schedule", "freeze"]
 
     /// A setting is `IDENT value` on one line; the value must not begin with a token that could
     /// continue an expression (`(`, `[`, `.`, a binary operator other than unary minus), so
