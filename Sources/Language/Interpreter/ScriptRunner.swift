@@ -159,28 +159,40 @@ public struct ScriptRunner {
 
     /// Runs the bundled prelude when it has any code.
     func prelude(_ interp: Interpreter) -> ExitCode? {
-        guard loadPrelude, let source = Self.preludeSource() else { return nil }
-        let parsed = Parser.parse(source)
-        if parsed.hasErrors { report(parsed.diagnostics); return .scriptError }
-        if parsed.program.statements.isEmpty { return nil }
-        do {
-            try interp.run(parsed.program)
-        } catch let list as DiagnosticList {
-            report(list.items); return .scriptError
-        } catch let d as Diagnostic {
-            report([d]); return .runtimeError
-        } catch {
-            report([Diagnostic(.runtime, "prelude: \(error)", at: nil)]); return .runtimeError
+        guard loadPrelude else { return nil }
+        for source in Self.preludeSources() {
+            let parsed = Parser.parse(source)
+            if parsed.hasErrors { report(parsed.diagnostics); return .scriptError }
+            do {
+                try interp.run(parsed.program)
+            } catch let list as DiagnosticList {
+                report(list.items); return .scriptError
+            } catch let d as Diagnostic {
+                report([d]); return .runtimeError
+            } catch {
+                report([Diagnostic(.runtime, "prelude: \(error)", at: nil)]); return .runtimeError
+            }
         }
         return nil
     }
 
-    /// The prelude shipped as a resource.
+    /// The prelude shipped as resources: every `.exp` file in Prelude/, in name order, each
+    /// file one family of shared tasks or model blocks.
+    public static func preludeSources() -> [SourceFile] {
+        guard let dir = Bundle.module.url(forResource: "Prelude", withExtension: nil) else { return [] }
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".exp") }.sorted()
+        return names.compactMap { name in
+            guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent(name).path), !data.isEmpty else { return nil }
+            return SourceFile(name: "prelude/" + name, bytes: Array(data))
+        }
+    }
+
+    /// The whole prelude as one source (the files joined in order), for callers that run it
+    /// in one go.
     public static func preludeSource() -> SourceFile? {
-        guard let url = Bundle.module.url(forResource: "prelude", withExtension: "exp", subdirectory: "Prelude")
-                ?? Bundle.module.url(forResource: "prelude", withExtension: "exp"),
-              let data = try? Data(contentsOf: url) else { return nil }
-        return SourceFile(name: "prelude.exp", bytes: Array(data))
+        let files = preludeSources()
+        guard !files.isEmpty else { return nil }
+        return SourceFile(name: "prelude.exp", text: files.map(\.text).joined(separator: "\n"))
     }
 
     func report(_ ds: [Diagnostic]) {
