@@ -1,4 +1,6 @@
+import Autodiff
 import Lab
+import Tensors
 
 /// Optimizers, learning-rate schedules and gradient flow.
 enum ExperimentBuiltins {
@@ -57,7 +59,33 @@ enum ExperimentBuiltins {
         }
     }
 
+    /// `summary(model)`: one line per param (shape, count, frozen or not) and the total.
+    static func summary(_ model: BlockObject) -> String {
+        var rows: [(String, String, Int, Bool)] = []
+        for (name, value) in model.parameters {
+            if case .tensor(let t) = value { rows.append((name, TensorError.show(t.shape), t.value.count, model.frozen.contains(name))) }
+        }
+        let w0 = max(5, rows.map(\.0.count).max() ?? 0), w1 = max(5, rows.map(\.1.count).max() ?? 0)
+        func pad(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - s.count)) }
+        var out = "model \(model.name)\n" + pad("param", w0) + "  " + pad("shape", w1) + "  count\n"
+        for r in rows { out += pad(r.0, w0) + "  " + pad(r.1, w1) + "  \(r.2)" + (r.3 ? "  (frozen)" : "") + "\n" }
+        out += "total \(rows.reduce(0) { $0 + $1.2 }) parameters"
+        return out
+    }
+
     static let table: [Builtin] = [
+        Builtin("summary", ["model"], "a model's params: names, shapes and counts, and the total (print(summary(m)))", .experiment) { a, _ in
+            guard case .object(let o) = try a.value(0), let m = o as? BlockObject else { throw a.typeError(0, expected: "a model") }
+            return .string(summary(m))
+        },
+        Builtin("xavier", ["shape", "gain=1"], "Glorot/Xavier uniform init: U(−a, a), a = gain·√(6/(fan_in + fan_out))", .experiment) { a, _ in
+            let shape = try a.shape(0)
+            guard shape.count >= 2 else { throw a.valueError(0, "xavier needs a shape with at least two dimensions, got \(shape)") }
+            let receptive = shape.dropFirst(2).reduce(1, *)
+            let fanIn = shape[1] * receptive, fanOut = shape[0] * receptive
+            let bound = try a.double(1, default: 1) * (6.0 / Double(max(fanIn + fanOut, 1))).squareRoot()
+            return .tensor(Variable(try Tensor.uniform(shape, low: -bound, high: bound)))
+        },
         Builtin("sgd", ["lr", "momentum=0", "nesterov=false", "weight_decay=0", "schedule=none", "clip_norm=none", "clip_value=none"],
                 "gradient descent, optionally with (Nesterov) momentum", .experiment) { a, _ in
             try wrap({
