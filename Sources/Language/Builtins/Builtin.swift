@@ -55,7 +55,7 @@ public enum Builtins {
         var out: [Builtin] = []
         for b in CoreBuiltins.table + MathBuiltins.table + TensorBuiltins.table + ShapeBuiltins.table
             + ReductionBuiltins.table + NNBuiltins.table + RandomBuiltins.table + LinalgBuiltins.table
-            + AutodiffBuiltins.table + IOBuiltins.table + ExperimentBuiltins.table where seen.insert(b.name).inserted {
+            + AutodiffBuiltins.table + IOBuiltins.table + ExperimentBuiltins.table + FeatureBuiltins.table where seen.insert(b.name).inserted {
             out.append(b)
         }
         return out
