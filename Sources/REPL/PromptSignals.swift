@@ -1,0 +1,64 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Lab
+import Synchronization
+
+// MARK: - Ctrl-C
+
+/// SIGINT outside training. At the prompt it interrupts libedit's read (the handler is
+/// installed without SA_RESTART, and forwarded to the REPL's thread, so `read` returns EINTR
+/// there) and the line is dropped. While an input runs, training catches SIGINT itself
+/// (`Interrupt`); anything else cannot stop halfway, so the first Ctrl-C says so and a second
+/// one quits.
+enum PromptSignals {
+    private static let flag = Atomic<Bool>(false)
+    private static let running = Atomic<Bool>(false)
+    private static let warned = Atomic<Bool>(false)
+    /// The thread that reads lines and runs inputs.
+    nonisolated(unsafe) private static var replThread: pthread_t = pthread_self()
+
+    /// True once Ctrl-C arrived at the prompt since the last `clear()`.
+    static var interrupted: Bool { flag.load(ordering: .relaxed) }
+
+    static func clear() { flag.store(false, ordering: .relaxed) }
+
+    /// Marks an input as running (or finished). Starting one also clears training's Ctrl-C
+    /// flag, so the session can tell whether this input's training was interrupted.
+    static func setRunning(_ on: Bool) {
+        if on { Interrupt.clear() }
+        warned.store(false, ordering: .relaxed)
+        running.store(on, ordering: .relaxed)
+    }
+
+    /// Routes SIGINT to this thread's prompt; call from the REPL's thread.
+    static func install() {
+        replThread = pthread_self()
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in
+            if pthread_equal(pthread_self(), PromptSignals.replThread) == 0 {
+                pthread_kill(PromptSignals.replThread, SIGINT)
+                return
+            }
+            if PromptSignals.running.load(ordering: .relaxed) {
+                if PromptSignals.warned.exchange(true, ordering: .relaxed) {
+                    let text = "\ninterrupted\n"
+                    _ = text.withCString { write(2, $0, strlen($0)) }
+                    _exit(130)
+                }
+                let text = "\n(only training stops at Ctrl-C; press it again to quit exp)\n"
+                _ = text.withCString { write(2, $0, strlen($0)) }
+                return
+            }
+            PromptSignals.flag.store(true, ordering: .relaxed)
+        }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0  // no SA_RESTART: the blocked read returns EINTR
+        sigaction(SIGINT, &action, nil)
+        // A mask inherited from the parent must not keep Ctrl-C from this thread.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
+}
