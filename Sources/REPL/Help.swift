@@ -71,10 +71,10 @@ public enum Help {
     static func overview() -> String {
         var out = "Type exp code to run it; the value of an expression is printed (end with ; to hide it).\n"
         out += "Tab completes names, fields after '.', keyword arguments and paths in strings.\n\n"
-        let width = Session.commands.map { $0.name.count + $0.argument.count }.max() ?? 0
-        for c in Session.commands {
-            let left = ":\(c.name)" + (c.argument.isEmpty ? "" : " " + c.argument)
-            out += "  " + left + String(repeating: " ", count: max(0, width + 3 - left.count)) + c.help + "\n"
+        let lefts = Session.commands.map { ":\($0.name)" + ($0.argument.isEmpty ? "" : " " + $0.argument) }
+        let width = lefts.map(\.count).max() ?? 0
+        for (left, c) in zip(lefts, Session.commands) {
+            out += "  " + left + String(repeating: " ", count: width + 2 - left.count) + c.help + "\n"
         }
         out += "\nBuiltins (`:help name` for one):\n"
         for family in BuiltinFamily.allCases {

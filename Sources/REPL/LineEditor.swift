@@ -80,6 +80,8 @@ final class LineEditor {
         free(promptBuffer)
         promptBuffer = strdup(prompt) ?? UnsafeMutablePointer<CChar>.allocate(capacity: 1)
         PromptSignals.clear()
+        // Pick up a terminal resized while the last input ran.
+        el_resize(editLine)
         var count: Int32 = 0
         guard let p = el_gets(editLine, &count) else {
             if count < 0 || PromptSignals.interrupted {

@@ -84,9 +84,11 @@ public final class Session {
                                   experiments: runtime, output: { [unowned self] in self.output($0 + "\n") })
         transcript.clear()
         ghostNames = []
-        if options.loadPrelude, let prelude = ScriptRunner.preludeSource() {
-            let parsed = Parser.parse(prelude)
-            if parsed.hasErrors { report(parsed.diagnostics) } else { _ = execute(parsed.program) }
+        if options.loadPrelude {
+            for source in ScriptRunner.preludeSources() {
+                let parsed = Parser.parse(source)
+                if parsed.hasErrors { report(parsed.diagnostics) } else { _ = execute(parsed.program) }
+            }
         }
         definedNames = Set(interpreter.globalNames)
         preludeNames = definedNames
