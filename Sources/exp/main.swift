@@ -7,8 +7,7 @@ struct Exp: ParsableCommand {
         commandName: "exp",
         abstract: "Run small experiment scripts about how transformers learn.",
         version: "0.1.0",
-        subcommands: [Run.self, Check.self, Repl.self],
-        defaultSubcommand: Repl.self)
+        subcommands: [Run.self, Check.self, Bench.self])
 }
 
 Exp.main()

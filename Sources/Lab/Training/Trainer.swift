@@ -30,6 +30,8 @@ public struct TrainReport: Sendable {
     public var interrupted = false
     /// Wall time of each training step (forward, backward, update), logging excluded.
     public var stepSeconds: [Double] = []
+    /// The training loss of each step (at the parameters before that step's update).
+    public var stepLosses: [Double] = []
     public var finalLoss: Double?
 
     /// Median milliseconds per step, or nil before any step.
@@ -70,6 +72,7 @@ public final class Trainer {
                     afterStep: ((Int) throws -> Void)? = nil) throws -> TrainReport {
         var report = TrainReport()
         report.stepSeconds.reserveCapacity(steps)
+        report.stepLosses.reserveCapacity(steps)
         let tape = Tape.current
         defer { tape.reset() }
         try Interrupt.catching {
@@ -95,6 +98,7 @@ public final class Trainer {
                 try store.setTrainableParameters(updated)
                 if let afterStep { try noGrad { try afterStep(i) } }
                 report.stepSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9 - logSeconds)
+                report.stepLosses.append(value)
                 report.stepsDone = i + 1
                 report.finalLoss = value
                 progress?.update(step: i + 1, metrics: [("loss", value)])

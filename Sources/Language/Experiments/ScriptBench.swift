@@ -1,0 +1,119 @@
+import Foundation
+import Lab
+
+/// `exp bench FILE`: runs a script quietly and summarizes how fast its training went, as one
+/// JSON line shaped like the reference benchmark scripts' (../shared/bench/reference): median
+/// and minimum ms per step with the warm-up steps left out, warm-up and total seconds, the first
+/// and last training loss.
+///
+/// The script's own `print` lines are kept in `"output"` so stdout stays one JSON line. Run
+/// outputs (metrics, figures) go to a temporary directory that is removed afterwards.
+public struct ScriptBench {
+    /// `--set` overrides, parsed (`ScriptRunner.parseOverride`).
+    public var overrides: [String: Value] = [:]
+    /// Steps at the start of each training run left out of the median (the references use 5).
+    public var warmup = 5
+    /// Where diagnostics go.
+    public var errorOutput: (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+
+    public init() {}
+
+    /// What a bench run measured.
+    public struct Result {
+        public var code: ExitCode
+        public var reports: [TrainReport]
+        public var output: [String]
+        public var scriptSeconds: Double
+    }
+
+    /// Runs the script at `path` and returns its training reports and printed lines.
+    public func measure(path: String) -> Result {
+        let out = NSTemporaryDirectory() + "exp-bench-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        var options = Interpreter.Options(outputDirectory: nil, quiet: true)
+        options.overrides = overrides
+        var config = ExperimentRuntime.Config(scriptPath: path, scriptText: nil, outDirectory: out)
+        config.quiet = true
+        config.terminalOutput = { _ in }
+        let runtime = ExperimentRuntime(config)
+        let lines = LineSink()
+        var runner = ScriptRunner(options: options, output: { lines.items.append($0) }, errorOutput: errorOutput)
+        runner.makeExperiments = { runtime }
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let code = runner.run(path: path)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9
+        return Result(code: code, reports: runtime.trainReports, output: lines.items, scriptSeconds: seconds)
+    }
+
+    /// The JSON line for a result (nil when the script trained nothing).
+    public func json(file: String, _ result: Result) -> String? {
+        guard let report = result.reports.last, report.stepsDone > 0 else { return nil }
+        let times = report.stepSeconds
+        let skip = min(max(warmup, 0), max(times.count - 1, 0))
+        let timed = Array(times[skip...]).sorted()
+        let mid = timed.count / 2
+        let median = timed.count % 2 == 1 ? timed[mid] : (timed[mid - 1] + timed[mid]) / 2
+        var fields: [(String, JSONValue)] = [
+            ("file", .string(file)),
+            ("framework", .string("exp")),
+            ("steps", .number(Double(report.stepsDone))),
+            ("ms_per_step_median", .number(rounded(1000 * median, 3))),
+            ("ms_per_step_min", .number(rounded(1000 * (timed.first ?? 0), 3))),
+            ("warmup_s", .number(rounded(times[..<skip].reduce(0, +), 3))),
+            ("total_s", .number(rounded(times.reduce(0, +), 3))),
+            ("script_s", .number(rounded(result.scriptSeconds, 3))),
+        ]
+        if let first = report.stepLosses.first { fields.append(("init_loss", .number(rounded(first, 5)))) }
+        if let last = report.stepLosses.last { fields.append(("final_loss", .number(rounded(last, 5)))) }
+        if result.reports.count > 1 { fields.append(("trains", .number(Double(result.reports.count)))) }
+        fields.append(("output", .array(result.output.map { .string($0) })))
+        if result.code != .ok { fields.append(("exit_code", .number(Double(result.code.rawValue)))) }
+        return JSONValue.object(fields).text
+    }
+
+    private func rounded(_ x: Double, _ places: Int) -> Double {
+        let f = pow(10.0, Double(places))
+        return (x * f).rounded() / f
+    }
+}
+
+/// Collects printed lines (the runner's output closure is escaping).
+private final class LineSink: @unchecked Sendable {
+    var items: [String] = []
+}
+
+/// Just enough JSON to write one ordered line.
+enum JSONValue {
+    case string(String)
+    case number(Double)
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    var text: String {
+        switch self {
+        case .string(let s): return JSONValue.quote(s)
+        case .number(let x):
+            guard x.isFinite else { return "null" }
+            if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
+            return "\(x)"
+        case .array(let xs): return "[" + xs.map(\.text).joined(separator: ", ") + "]"
+        case .object(let fields): return "{" + fields.map { "\(JSONValue.quote($0.0)): \($0.1.text)" }.joined(separator: ", ") + "}"
+        }
+    }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+}
