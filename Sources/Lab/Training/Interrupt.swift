@@ -26,6 +26,12 @@ public enum Interrupt {
         action.sa_flags = 0
         sigaction(SIGINT, &action, &previous)
         defer { sigaction(SIGINT, &previous, nil) }
+        // A parent (a test runner, a job control wrapper) may have blocked SIGINT, and threads
+        // inherit the mask: unblock it here so Ctrl-C reaches this handler.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         return try body()
     }
 }

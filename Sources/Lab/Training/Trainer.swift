@@ -57,6 +57,8 @@ public final class Trainer {
     public var clip: GradientClip?
     public var logEvery: Int?
     public var progress: Progress?
+    /// Polled before every step; true stops training after the current one. Ctrl-C by default.
+    public var shouldStop: () -> Bool = { Interrupt.requested }
 
     public init(store: ParameterStore, optimizer: Optimizer) {
         self.store = store
@@ -77,7 +79,7 @@ public final class Trainer {
         defer { tape.reset() }
         try Interrupt.catching {
             for i in 0..<steps {
-                if Interrupt.requested { report.interrupted = true; break }
+                if shouldStop() { report.interrupted = true; break }
                 let t0 = DispatchTime.now().uptimeNanoseconds
                 tape.reset()
                 let params = store.trainableParameters()
