@@ -36,7 +36,7 @@ let package = Package(
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Tensors"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Autodiff", "Tensors"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language", "Lab", "Autodiff", "Tensors"]),
-        .testTarget(name: "PlotTests", dependencies: ["Plot"]),
+        .testTarget(name: "PlotTests", dependencies: ["Plot", "Language"]),
         .testTarget(name: "REPLTests", dependencies: ["REPL", "Language"]),
     ]
 )

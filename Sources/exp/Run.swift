@@ -21,6 +21,12 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("Where plots go: files (SVG in the run directory) or terminal (also drawn here).", valueName: "mode"))
     var plots: String = "files"
 
+    @Option(help: ArgumentHelp("Sweep runs in parallel processes (default: the number of cores).", valueName: "N"))
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .customLong("sweep-child"), help: .hidden)
+    var sweepChild: String?
+
     func run() throws {
         var options = Interpreter.Options(outputDirectory: outputDirectory, quiet: quiet)
         for text in overrides {
@@ -40,6 +46,11 @@ struct Run: ParsableCommand {
                                               outDirectory: outputDirectory)
         config.quiet = quiet
         config.plots = mode
+        config.jobs = max(1, jobs)
+        if let sweepChild {
+            guard let child = SweepChild(sweepChild) else { throw ExitCode(64) }
+            config.sweepChild = child
+        }
         config.overrides = Dictionary(overrides.compactMap { o in o.firstIndex(of: "=").map { (String(o[..<$0]), String(o[o.index(after: $0)...])) } },
                                       uniquingKeysWith: { _, b in b })
         var runner = ScriptRunner(options: options)

@@ -30,6 +30,10 @@ public final class ExperimentRuntime: ExperimentStatements {
         public var overrides: [String: String] = [:]
         /// Where terminal charts are written.
         public var terminalOutput: (String) -> Void = { Swift.print($0, terminator: "") }
+        /// Sweep runs in parallel processes (`--jobs`); 1 runs them in this process.
+        public var jobs = 1
+        /// Set in a sweep's child process: run only this combination of the sweep at this place.
+        public var sweepChild: SweepChild?
 
         public init(scriptPath: String? = nil, scriptText: String? = nil, outDirectory: String? = nil) {
             self.scriptPath = scriptPath
@@ -140,6 +144,26 @@ public final class ExperimentRuntime: ExperimentStatements {
         for e in expects { lines.append("expect \(e.passed ? "passed" : "FAILED"): \(e.text)" + (e.details.isEmpty ? "" : " (\(e.details))")) }
         try? dir.write(lines.joined(separator: "\n") + "\n", to: "summary.txt")
         try? ReportPage(runtime: self, expects: expects, exitCode: exitCode).write(to: dir)
+    }
+}
+
+/// A child process's share of a sweep: the sweep statement's line and column, the combination
+/// to run, and the file its logged series go to.
+public struct SweepChild: Sendable {
+    public let line: Int, column: Int, index: Int
+    public let resultPath: String
+
+    /// Parses `LINE:COL:INDEX:PATH` (the hidden `--sweep-child` option).
+    public init?(_ text: String) {
+        let parts = text.split(separator: ":", maxSplits: 3).map(String.init)
+        guard parts.count == 4, let l = Int(parts[0]), let c = Int(parts[1]), let k = Int(parts[2]) else { return nil }
+        (line, column, index, resultPath) = (l, c, k, parts[3])
+    }
+
+    public var argument: String { "\(line):\(column):\(index):\(resultPath)" }
+
+    init(line: Int, column: Int, index: Int, resultPath: String) {
+        (self.line, self.column, self.index, self.resultPath) = (line, column, index, resultPath)
     }
 }
 

@@ -46,34 +46,52 @@ struct SweepRun {
         let seedAxis = bindings.firstIndex { $0.name.name == "seed" }
         let baseSeed = RandomGenerator.current.seed
         let collector = SweepCollector()
-        let outer = runtime.sweepCollector
+        let here = (context.span.line, context.span.column)
+        // Runs log in memory; the run's own metric log gets the aggregates afterwards.
+        let outer = runtime.sweepCollector, savedMetrics = runtime.swapMetrics(nil)
         runtime.sweepCollector = collector
-        let savedMetrics = runtime.swapMetrics(nil)
-        defer {
-            runtime.sweepCollector = outer
-            _ = runtime.swapMetrics(savedMetrics)
-        }
-        for k in 0..<total {
-            var rest = k
-            var values = [Value](repeating: .none, count: axes.count)
-            for i in stride(from: axes.count - 1, through: 0, by: -1) {
-                values[i] = axes[i][rest % axes[i].count]
-                rest /= axes[i].count
+        do {
+            defer { runtime.sweepCollector = outer; _ = runtime.swapMetrics(savedMetrics) }
+            if let child = runtime.config.sweepChild, (child.line, child.column) == here {
+                // This process is one run of a parallel sweep: run its combination, report, stop.
+                try runOne(child.index, axes, bindings, seedAxis, baseSeed, collector, total)
+                FileManager.default.createFile(atPath: child.resultPath, contents: try SweepProcesses.encode(collector.runs.last ?? [:]))
+                exit(0)
             }
-            if let s = seedAxis, let n = Convert.int(values[s]), n >= 0 {
-                RandomGenerator.seed(UInt64(n))
+            if runtime.config.jobs > 1 && total > 1 && runtime.config.scriptPath != nil && runtime.config.sweepChild == nil {
+                collector.runs = try SweepProcesses(runtime: runtime, line: here.0, column: here.1, span: context.span).run(total: total)
             } else {
-                RandomGenerator.seed(baseSeed &+ UInt64(k))
+                for k in 0..<total { try runOne(k, axes, bindings, seedAxis, baseSeed, collector, total) }
             }
-            collector.begin()
-            _ = runtime.swapMetrics(nil)
-            if !runtime.quiet {
-                let desc = zip(bindings, values).map { "\($0.name.name) = \(Format.short($1))" }.joined(separator: ", ")
-                FileHandle.standardError.write(Data("sweep run \(k + 1)/\(total): \(desc)\n".utf8))
-            }
-            try context.runSweepBody(values)
         }
-        _ = runtime.swapMetrics(savedMetrics)
+        try aggregate(collector)
+    }
+
+    /// Runs combination `k` (the last variable varies fastest) from its own seed.
+    private func runOne(_ k: Int, _ axes: [[Value]], _ bindings: [SweepBinding], _ seedAxis: Int?, _ baseSeed: UInt64,
+                        _ collector: SweepCollector, _ total: Int) throws {
+        var rest = k
+        var values = [Value](repeating: .none, count: axes.count)
+        for i in stride(from: axes.count - 1, through: 0, by: -1) {
+            values[i] = axes[i][rest % axes[i].count]
+            rest /= axes[i].count
+        }
+        if let s = seedAxis, let n = Convert.int(values[s]), n >= 0 {
+            RandomGenerator.seed(UInt64(n))
+        } else {
+            RandomGenerator.seed(baseSeed &+ UInt64(k))
+        }
+        collector.begin()
+        _ = runtime.swapMetrics(nil)
+        if !runtime.quiet {
+            let desc = zip(bindings, values).map { "\($0.name.name) = \(Format.short($1))" }.joined(separator: ", ")
+            FileHandle.standardError.write(Data("sweep run \(k + 1)/\(total): \(desc)\n".utf8))
+        }
+        try context.runSweepBody(values)
+    }
+
+    /// Binds every name the runs logged to its mean over runs, and records mean and std.
+    private func aggregate(_ collector: SweepCollector) throws {
         // Aggregate every name any run logged, in first-seen order.
         var names: [String] = []
         for r in collector.runs { for n in r.keys.sorted() where !names.contains(n) { names.append(n) } }

@@ -1,0 +1,108 @@
+import Foundation
+import Language
+import Plot
+import Testing
+
+/// The figures and report a script leaves, looked at as a person would: every SVG rendered to
+/// PNG by rsvg-convert shows a real picture, and report.html renders in headless Chromium.
+@Suite struct RunFiguresTests {
+    static let chromium: String? = ["chromium", "chromium-browser", "google-chrome"].lazy.compactMap { name -> String? in
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
+            let path = "\(dir)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }.first
+
+    static let script = """
+    seed 1
+    let d = 6
+    task reg {
+      let w = randn([d, 1])
+      sample(batch) {
+        let x = randn([batch, d])
+        return {input: x, target: x @ w}
+      }
+    }
+    model lin {
+      param W = zeros([d, 1])
+      param M = randn([d, d]) * 0.1
+      forward(x) = x @ (W + M @ W * 0)
+    }
+    optimizer opt = adam(lr: 0.05)
+    train lin on reg with opt {
+      steps 150
+      batch 32
+      loss mean((output - target) ** 2)
+      every 10 {
+        log train_loss = loss
+        log err = norm(lin.W - reg.w)
+      }
+    }
+    plot train_loss, err, y: "log", title: "training", hline: 0.01, hline_label: "target"
+    heatmap lin.M, title: "M"
+    heatmap randn([4, 5, 5]), titles: ["a", "b", "c", "d"], to: "grid.svg"
+    scatter linspace(0, 1, 30), linspace(0, 1, 30) ** 2
+    expect train_loss.last < train_loss.first
+
+    """
+
+    /// Runs the script in-process into a fresh run directory and returns it.
+    static func run() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("exp-figures-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("figures.exp")
+        try script.write(to: path, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("run")
+        var config = ExperimentRuntime.Config(scriptPath: path.path, scriptText: script, outDirectory: out.path)
+        config.quiet = true
+        var runner = ScriptRunner(output: { _ in }, errorOutput: { _ in })
+        runner.makeExperiments = { ExperimentRuntime(config) }
+        let code = runner.run(path: path.path)
+        #expect(code == .ok)
+        return out
+    }
+
+    /// Fraction of pixels that are not (near) white.
+    static func inkedFraction(_ png: DecodedPNG) -> Double {
+        var inked = 0
+        for y in 0..<png.height {
+            for x in 0..<png.width {
+                if let (r, g, b) = png.rgb(x, y), r + g + b < 3 * 235 { inked += 1 }
+            }
+        }
+        return Double(inked) / Double(max(png.width * png.height, 1))
+    }
+
+    @Test(.enabled(if: PNGExport.findConverter() != nil)) func everyFigureRendersToANonBlankPNG() throws {
+        let out = try Self.run()
+        let svgs = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".svg") }.sorted()
+        #expect(svgs.count == 4, "figures: \(svgs)")
+        for name in svgs {
+            let png = out.appendingPathComponent(name + ".png")
+            try PNGExport.convert(svgPath: out.appendingPathComponent(name).path, to: png.path)
+            let image = try DecodedPNG(Data(contentsOf: png))
+            let ink = Self.inkedFraction(image)
+            #expect(image.width >= 300 && image.height >= 200, "\(name): \(image.width)x\(image.height)")
+            #expect(ink > 0.02 && ink < 0.95, "\(name): \(ink) of the pixels are inked")
+        }
+    }
+
+    @Test(.enabled(if: chromium != nil)) func reportRendersInHeadlessChromium() throws {
+        let out = try Self.run()
+        let report = out.appendingPathComponent("report.html")
+        let shot = out.appendingPathComponent("report.png")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try #require(Self.chromium))
+        p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1200,1800",
+                       "--screenshot=\(shot.path)", report.absoluteString]
+        p.standardOutput = Pipe()
+        p.standardError = Pipe()
+        try p.run()
+        p.waitUntilExit()
+        let image = try DecodedPNG(Data(contentsOf: shot))
+        #expect(image.width == 1200 && image.height == 1800)
+        let ink = Self.inkedFraction(image)
+        #expect(ink > 0.03, "the report screenshot is nearly blank (\(ink) inked)")
+    }
+}
