@@ -37,23 +37,20 @@ extension Tensor {
         let out = try Tensor.uninitialized(shape, dtype: try floatDType(dtype, op: op), op: op)
         let n = out.count
         // Draws come in pairs; an odd count drops the last second draw.
+        let pairs = (n + 1) / 2
         if dtype == .float32 {
             let p = out.pointer(Float.self)
-            var i = 0
-            while i < n {
-                let (a, b) = generator.nextNormalPair()
+            generator.normalPairs(pairs) { k, a, b in
+                let i = 2 * k
                 p[i] = Float(mean + std * a)
                 if i + 1 < n { p[i + 1] = Float(mean + std * b) }
-                i += 2
             }
         } else {
             let p = out.pointer(Double.self)
-            var i = 0
-            while i < n {
-                let (a, b) = generator.nextNormalPair()
+            generator.normalPairs(pairs) { k, a, b in
+                let i = 2 * k
                 p[i] = mean + std * a
                 if i + 1 < n { p[i + 1] = mean + std * b }
-                i += 2
             }
         }
         return out

@@ -106,6 +106,96 @@ public final class RandomGenerator {
         }
     }
 
+    // MARK: - Bulk normals
+
+    /// Index of the next unread 32-bit word of the stream.
+    var wordPosition: UInt64 { counter &* 4 &- UInt64(4 - used) }
+
+    /// Continues the stream at word `position` (as if every word before it had been read).
+    func seek(toWord position: UInt64) {
+        counter = position / 4
+        used = Int(position % 4)
+        if used == 0 {
+            used = 4
+        } else {
+            block = RandomGenerator.philox(counter: (UInt32(truncatingIfNeeded: counter), UInt32(truncatingIfNeeded: counter >> 32), 0, 0), key: key)
+            counter &+= 1
+        }
+    }
+
+    /// The 32-bit word at `position` of this generator's stream.
+    @inline(__always)
+    static func word(_ key: (UInt32, UInt32), _ position: UInt64) -> UInt32 {
+        let c = position / 4
+        let b = philox(counter: (UInt32(truncatingIfNeeded: c), UInt32(truncatingIfNeeded: c >> 32), 0, 0), key: key)
+        switch position % 4 {
+        case 0: return b.0
+        case 1: return b.1
+        case 2: return b.2
+        default: return b.3
+        }
+    }
+
+    /// `count` standard normal pairs, the same values (and the same stream position afterwards) as
+    /// `count` calls of `nextNormalPair`. Each polar-method attempt reads four words at a fixed
+    /// stream position, so attempts are evaluated in parallel and then kept in order.
+    /// `emit(i, a, b)` receives pair i.
+    @inline(__always)
+    public func normalPairs(_ count: Int, _ emit: (Int, Double, Double) -> Void) {
+        if count < 2048 {
+            for i in 0..<count {
+                let (a, b) = nextNormalPair()
+                emit(i, a, b)
+            }
+            return
+        }
+        let key = self.key
+        var position = wordPosition
+        let chunk = 1 << 14
+        let xs = UnsafeMutablePointer<Double>.allocate(capacity: chunk)
+        let ys = UnsafeMutablePointer<Double>.allocate(capacity: chunk)
+        defer { xs.deallocate(); ys.deallocate() }
+        var done = 0
+        while done < count {
+            // About π/4 of attempts are accepted; ask for a little more than the expected need.
+            let attempts = min(chunk, (count - done) * 13 / 10 + 64)
+            let start = position
+            Parallel.forEachRange(attempts, minimumPerThread: 2048) { range in
+                for j in range {
+                    let p = start &+ UInt64(j) &* 4
+                    let aligned = p % 4 == 0
+                    let w: (UInt32, UInt32, UInt32, UInt32)
+                    if aligned {
+                        let c = p / 4
+                        w = RandomGenerator.philox(counter: (UInt32(truncatingIfNeeded: c), UInt32(truncatingIfNeeded: c >> 32), 0, 0), key: key)
+                    } else {
+                        w = (RandomGenerator.word(key, p), RandomGenerator.word(key, p &+ 1), RandomGenerator.word(key, p &+ 2), RandomGenerator.word(key, p &+ 3))
+                    }
+                    let u = 2 * (Double((UInt64(w.0) << 32 | UInt64(w.1)) >> 11) * 0x1p-53) - 1
+                    let v = 2 * (Double((UInt64(w.2) << 32 | UInt64(w.3)) >> 11) * 0x1p-53) - 1
+                    let s = u * u + v * v
+                    if s >= 1 || s == 0 {
+                        xs[j] = .nan
+                        continue
+                    }
+                    let f = (-2 * portableLog(s) / s).squareRoot()
+                    xs[j] = u * f
+                    ys[j] = v * f
+                }
+            }
+            var j = 0
+            while j < attempts && done < count {
+                if !xs[j].isNaN {
+                    emit(done, xs[j], ys[j])
+                    done += 1
+                }
+                j += 1
+            }
+            position = start &+ UInt64(j) &* 4
+        }
+        seek(toWord: position)
+    }
+
     /// Two independent standard normal draws (Marsaglia polar method).
     @inline(__always)
     public func nextNormalPair() -> (Double, Double) {
@@ -129,18 +219,37 @@ public final class RandomGenerator {
 /// the odd series t + t³/3 + … until the terms fall below double precision.
 func portableLog(_ x: Double) -> Double {
     guard x > 0, x.isFinite else { return x == 0 ? -.infinity : .nan }
-    var e = Int(x.exponent)
-    var m = x.significand  // in [1, 2), exact
+    let bits = x.bitPattern
+    let biased = Int(bits >> 52) & 0x7FF
+    var e: Int, m: Double
+    if biased != 0 {
+        // A normal number: exponent and significand straight from the bits (the same values
+        // `exponent` and `significand` give, without the library calls).
+        e = biased - 1023
+        m = Double(bitPattern: bits & 0x000F_FFFF_FFFF_FFFF | 0x3FF0_0000_0000_0000)
+    } else {
+        e = Int(x.exponent)
+        m = x.significand  // in [1, 2), exact
+    }
     if m > 1.4142135623730951 { m *= 0.5; e += 1 }
     let t = (m - 1) / (m + 1)
     let t2 = t * t
-    // Horner form of 1 + t²/3 + t⁴/5 + … + t²⁶/27 (t²⁸/29 < 1e-21 is negligible).
+    // Horner form of 1 + t²/3 + t⁴/5 + … + t²⁶/27 (t²⁸/29 < 1e-21 is negligible). The
+    // coefficients are the correctly rounded 1/k, folded at compile time.
     var poly = 1.0 / 27
-    var k = 25
-    while k >= 1 {
-        poly = poly * t2 + 1.0 / Double(k)
-        k -= 2
-    }
+    poly = poly * t2 + 1.0 / 25
+    poly = poly * t2 + 1.0 / 23
+    poly = poly * t2 + 1.0 / 21
+    poly = poly * t2 + 1.0 / 19
+    poly = poly * t2 + 1.0 / 17
+    poly = poly * t2 + 1.0 / 15
+    poly = poly * t2 + 1.0 / 13
+    poly = poly * t2 + 1.0 / 11
+    poly = poly * t2 + 1.0 / 9
+    poly = poly * t2 + 1.0 / 7
+    poly = poly * t2 + 1.0 / 5
+    poly = poly * t2 + 1.0 / 3
+    poly = poly * t2 + 1.0
     let logM = 2 * t * poly
     // ln 2 split in two so e·ln2_hi is exact for |e| < 2^11.
     let ln2Hi = 0.6931471803691238, ln2Lo = 1.9082149292705877e-10
