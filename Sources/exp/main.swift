@@ -7,7 +7,8 @@ struct Exp: ParsableCommand {
         commandName: "exp",
         abstract: "Run small experiment scripts about how transformers learn.",
         version: "0.1.0",
-        subcommands: [Run.self, Check.self, Bench.self])
+        subcommands: [Run.self, Check.self, Repl.self, Bench.self],
+        defaultSubcommand: Repl.self)
 }
 
 Exp.main()
