@@ -39,17 +39,21 @@ extension Tensor {
             let xa = x.matrixStack(batch), yb = y.matrixStack(batch)
             let sa = Shape.broadcastStrides(batchA, Array(xa.strides.dropLast(2)), to: batch)
             let sb = Shape.broadcastStrides(batchB, Array(yb.strides.dropLast(2)), to: batch)
-            var index = [Int](repeating: 0, count: batch.count)
-            for i in 0..<batchCount {
-                var oa = 0, ob = 0
-                for (axis, j) in index.enumerated() { oa += j * sa[axis]; ob += j * sb[axis] }
-                gemm(xa, yb, out, offsetA: oa, offsetB: ob, offsetC: i * m * n, m: m, n: n, k: k)
-                var axis = batch.count - 1
-                while axis >= 0 {
-                    index[axis] += 1
-                    if index[axis] < batch[axis] { break }
-                    index[axis] = 0
-                    axis -= 1
+            // Items write disjoint outputs, so a stack of small products is split over the cores
+            // (one BLAS call per item on each thread; large items use BLAS's own threads instead).
+            let perItem = m * n * max(k, 1)
+            let minimum = perItem <= 1 << 21 ? max(1, (1 << 16) / perItem) : Int.max
+            Parallel.forEachRange(batchCount, minimumPerThread: minimum) { range in
+                for i in range {
+                    var oa = 0, ob = 0, rest = i
+                    var axis = batch.count - 1
+                    while axis >= 0 {
+                        let j = rest % batch[axis]
+                        rest /= batch[axis]
+                        oa += j * sa[axis]; ob += j * sb[axis]
+                        axis -= 1
+                    }
+                    gemm(xa, yb, out, offsetA: oa, offsetB: ob, offsetC: i * m * n, m: m, n: n, k: k)
                 }
             }
         } else if m > 0 && n > 0 {
@@ -92,22 +96,93 @@ extension Tensor {
     }
 
     /// One gemm on the matrices at the given element offsets of three stacks.
-    private static func gemm(_ a: Tensor, _ b: Tensor, _ c: Tensor, offsetA: Int, offsetB: Int, offsetC: Int, m: Int, n: Int, k: Int) {
+    private static func gemm(_ a: Tensor, _ b: Tensor, _ c: Tensor, offsetA: Int, offsetB: Int, offsetC: Int, m: Int, n: Int, k: Int,
+                             accumulate: Bool = false) {
         let (ta, lda) = blasLayout(a)
         let (tb, ldb) = blasLayout(b)
         if k == 0 {
-            c.fillZero()
+            if !accumulate { c.fillZero() }
             return
         }
+        let beta: Float = accumulate ? 1 : 0
         if a.dtype == .float32 {
             cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), 1,
                         a.pointer(Float.self) + offsetA, Int32(lda), b.pointer(Float.self) + offsetB, Int32(ldb),
-                        0, c.pointer(Float.self) + offsetC, Int32(n))
+                        beta, c.pointer(Float.self) + offsetC, Int32(n))
         } else {
             cblas_dgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), 1,
                         a.pointer(Double.self) + offsetA, Int32(lda), b.pointer(Double.self) + offsetB, Int32(ldb),
-                        0, c.pointer(Double.self) + offsetC, Int32(n))
+                        Double(beta), c.pointer(Double.self) + offsetC, Int32(n))
         }
+    }
+
+    /// Σ over the batch of `x_i @ y_i` for stacks `[..., m, k]` and `[..., k, n]` with the same
+    /// batch shape: the gradient of a matrix that multiplied every item of a batch. When the
+    /// batch and contraction axes of both operands merge into one strided axis (a transposed
+    /// view of a dense stack against a dense stack, the usual weight gradient), it is one gemm
+    /// with a long inner dimension; otherwise one gemm per item accumulating into the result,
+    /// never a `[batch, m, n]` temporary.
+    public static func matmulSummingBatch(_ x: Tensor, _ y: Tensor) throws -> Tensor {
+        guard x.rank >= 2, y.rank >= 2, x.rank == y.rank, x.dtype == y.dtype, x.dtype.isFloating,
+              Array(x.shape.dropLast(2)) == Array(y.shape.dropLast(2)) else {
+            throw TensorError.shapeMismatch("matmul", x.shape, y.shape, "are not stacks of matrices with the same batch shape")
+        }
+        let r = x.rank
+        let m = x.shape[r - 2], k = x.shape[r - 1], k2 = y.shape[r - 2], n = y.shape[r - 1]
+        guard k == k2 else {
+            throw TensorError.shapeMismatch("matmul", x.shape, y.shape, "cannot be multiplied: inner dimensions \(k) and \(k2) differ")
+        }
+        let batch = Array(x.shape.dropLast(2))
+        let items = Shape.count(batch)
+        let out = Tensor.uncheckedEmpty([m, n], count: m * n, dtype: x.dtype)
+        if m == 0 || n == 0 { return out }
+        if items == 0 || k == 0 { out.fillZero(); return out }
+        // Merge the batch axes into the contraction axis when both strides chain.
+        func merged(_ t: Tensor, contraction axis: Int) -> Int? {
+            var stride = t.strides[axis], extent = t.shape[axis]
+            var i = r - 3
+            while i >= 0 {
+                if t.shape[i] != 1 {
+                    guard t.strides[i] == stride * extent else { return nil }
+                    stride = t.strides[i]; extent = t.shape[i]
+                }
+                i -= 1
+            }
+            return t.strides[axis]
+        }
+        if let sx = merged(x, contraction: r - 1), let sy = merged(y, contraction: r - 2) {
+            let kk = items * k
+            let xv = Tensor(storage: x.storage, dtype: x.dtype, shape: [m, kk], strides: [x.strides[r - 2], sx], offset: x.offset)
+            let yv = Tensor(storage: y.storage, dtype: y.dtype, shape: [kk, n], strides: [sy, y.strides[r - 1]], offset: y.offset)
+            if let xm = xv.blasAddressable, let ym = yv.blasAddressable {
+                gemm(xm, ym, out, offsetA: 0, offsetB: 0, offsetC: 0, m: m, n: n, k: kk)
+                return out
+            }
+        }
+        let xa = x.matrixStack(batch), ya = y.matrixStack(batch)
+        var index = [Int](repeating: 0, count: batch.count)
+        for i in 0..<items {
+            var oa = 0, ob = 0
+            for (axis, j) in index.enumerated() { oa += j * xa.strides[axis]; ob += j * ya.strides[axis] }
+            gemm(xa, ya, out, offsetA: oa, offsetB: ob, offsetC: 0, m: m, n: n, k: k, accumulate: i > 0)
+            var axis = batch.count - 1
+            while axis >= 0 {
+                index[axis] += 1
+                if index[axis] < batch[axis] { break }
+                index[axis] = 0
+                axis -= 1
+            }
+        }
+        return out
+    }
+
+    /// Itself when BLAS can read it as a matrix (unit stride along one axis, the other stride
+    /// at least the extent of the first), else nil.
+    private var blasAddressable: Tensor? {
+        let rs = strides[0], cs = strides[1]
+        if cs == 1 && rs >= max(1, shape[1]) { return self }
+        if rs == 1 && cs >= max(1, shape[0]) { return self }
+        return nil
     }
 
     private static func blasLayout(_ t: Tensor) -> (CBLAS_TRANSPOSE, Int) {

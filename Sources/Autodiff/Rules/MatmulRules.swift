@@ -15,10 +15,15 @@ public func matmul(_ a: Variable, _ b: Variable) throws -> Variable {
         if bv.rank == 1 { gShape.append(1) }
         if av.rank == 1 { gShape.insert(1, at: gShape.count - 1) }
         let g2 = g.viewing(as: gShape)
+        // A matrix that multiplied a whole stack gets the batch sum, computed without the stack.
         let ga = tape.index(a) >= 0 && av.dtype.isFloating
-            ? try Tensor.matmul(g2, b2.matrixTranspose).sumToShape(a2.shape).viewing(as: av.shape) : nil
+            ? (a2.rank == 2 && b2.rank > 2 && g2.rank == b2.rank && g2.dtype == b2.dtype
+                ? try Tensor.matmulSummingBatch(g2, b2.matrixTranspose).viewing(as: av.shape)
+                : try Tensor.matmul(g2, b2.matrixTranspose).sumToShape(a2.shape).viewing(as: av.shape)) : nil
         let gb = tape.index(b) >= 0 && bv.dtype.isFloating
-            ? try Tensor.matmul(a2.matrixTranspose, g2).sumToShape(b2.shape).viewing(as: bv.shape) : nil
+            ? (b2.rank == 2 && a2.rank > 2 && g2.rank == a2.rank && g2.dtype == a2.dtype
+                ? try Tensor.matmulSummingBatch(a2.matrixTranspose, g2).viewing(as: bv.shape)
+                : try Tensor.matmul(a2.matrixTranspose, g2).sumToShape(b2.shape).viewing(as: bv.shape)) : nil
         return (ga, gb)
     }
 }
