@@ -14,16 +14,25 @@ func now() -> Double {
     return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
 }
 
-/// Median seconds per call of `body` over `rounds` rounds of `reps` calls each.
-func measure(rounds: Int = 7, reps: Int, _ body: () throws -> Void) rethrows -> Double {
-    try body()  // warm-up
-    var times: [Double] = []
+/// Median seconds per call of `ours` and of `reference`, measured in alternating rounds of
+/// `reps` calls each, so load on a shared machine hits both alike.
+func measurePair(rounds: Int = 11, reps: Int, _ ours: () throws -> Void, _ reference: () throws -> Void) rethrows -> (Double, Double) {
+    try ours(); try reference()  // warm-up
+    var a: [Double] = [], b: [Double] = []
     for _ in 0..<rounds {
-        let t0 = now()
-        for _ in 0..<reps { try body() }
-        times.append((now() - t0) / Double(reps))
+        var t0 = now()
+        for _ in 0..<reps { try ours() }
+        a.append((now() - t0) / Double(reps))
+        t0 = now()
+        for _ in 0..<reps { try reference() }
+        b.append((now() - t0) / Double(reps))
     }
-    return times.sorted()[times.count / 2]
+    return (a.sorted()[rounds / 2], b.sorted()[rounds / 2])
+}
+
+/// Median seconds per call of `body`.
+func measure(rounds: Int = 11, reps: Int, _ body: () throws -> Void) rethrows -> Double {
+    try measurePair(rounds: rounds, reps: reps, body, {}).0
 }
 
 func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
@@ -36,7 +45,7 @@ nonisolated(unsafe) var failures: [String] = []
     if !ok { failures.append(name) }
 }
 
-print("exp core benchmark (release build; medians of 7 rounds)")
+print("exp core benchmark (release build; medians of 11 rounds, exp and reference alternating)")
 print(pad("figure", 28) + pad("exp", 18) + pad("reference", 18) + "goal")
 
 // MARK: matmul
@@ -44,11 +53,10 @@ for n in [64, 256, 1024] {
     let a = try Tensor.ones([n, n], dtype: .float32), b = try Tensor.ones([n, n], dtype: .float32)
     let c = try Tensor.zeros([n, n], dtype: .float32)
     let reps = max(1, 200_000_000 / (2 * n * n * n))
-    let ours = try measure(reps: reps) { _ = try Tensor.matmul(a, b) }
-    let direct = measure(reps: reps) {
+    let (ours, direct) = try measurePair(reps: reps, { _ = try Tensor.matmul(a, b) }, {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1,
                     a.pointer(Float.self), Int32(n), b.pointer(Float.self), Int32(n), 0, c.pointer(Float.self), Int32(n))
-    }
+    })
     let flops = 2 * Double(n * n * n)
     row("matmul f32 \(n)x\(n)", flops / ours / 1e9, flops / direct / 1e9, unit: "GFLOP/s",
         ok: ours <= direct * 1.10, goal: "within 10% of direct sgemm")
@@ -58,12 +66,11 @@ for n in [64, 256, 1024] {
 do {
     let n = 1 << 20
     let a = try Tensor.ones([n], dtype: .float32), b = try Tensor.ones([n], dtype: .float32)
-    let ours = try measure(reps: 50) { _ = try Tensor.binary(.add, a, b) }
     let src = UnsafeMutableRawPointer.allocate(byteCount: 4 * n, alignment: 64)
     let dst = UnsafeMutableRawPointer.allocate(byteCount: 4 * n, alignment: 64)
     src.initializeMemory(as: UInt8.self, repeating: 1, count: 4 * n)
     dst.initializeMemory(as: UInt8.self, repeating: 0, count: 4 * n)
-    let copy = measure(reps: 50) { memcpy(dst, src, 4 * n) }
+    let (ours, copy) = try measurePair(reps: 50, { _ = try Tensor.binary(.add, a, b) }, { memcpy(dst, src, 4 * n) })
     // An add moves 12 bytes per element (two reads, one write); memcpy moves 8.
     let oursGBs = 12 * Double(n) / ours / 1e9, copyGBs = 8 * Double(n) / copy / 1e9
     row("add 1M f32 (bandwidth)", oursGBs, copyGBs, unit: "GB/s", ok: oursGBs >= copyGBs / 2, goal: "at least half of memcpy")

@@ -10,6 +10,13 @@ extension Tensor {
             throw TensorError.shapeMismatch("matmul", a.shape, b.shape, "cannot be multiplied: matmul needs tensors of rank 1 or more",
                                             hint: "use * to multiply by a scalar")
         }
+        // Two matrices of one float dtype, the most common call: skip the batch bookkeeping.
+        if a.rank == 2, b.rank == 2, a.dtype == b.dtype, a.dtype.isFloating, a.shape[1] == b.shape[0] {
+            let m = a.shape[0], k = a.shape[1], n = b.shape[1]
+            let out = try Tensor.uninitialized([m, n], dtype: a.dtype, op: "matmul")
+            if m > 0 && n > 0 { gemm(a.matrixStack([]), b.matrixStack([]), out, offsetA: 0, offsetB: 0, offsetC: 0, m: m, n: n, k: k) }
+            return out
+        }
         var dtype = DType.promote(a.dtype, b.dtype)
         if !dtype.isFloating { dtype = DefaultDType.float }
         var x = a.cast(to: dtype), y = b.cast(to: dtype)
