@@ -35,7 +35,7 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Tensors"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Autodiff", "Tensors"]),
-        .testTarget(name: "LanguageTests", dependencies: ["Language", "Lab", "Autodiff", "Tensors"]),
+        .testTarget(name: "LanguageTests", dependencies: ["Language", "Lab", "Autodiff", "Tensors"], exclude: ["Golden"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot", "Language"]),
         .testTarget(name: "REPLTests", dependencies: ["REPL", "Language"]),
     ]
