@@ -9,18 +9,6 @@ private func range(_ shape: [Int]) -> Tensor {
 
 private func ints(_ v: [Int], _ shape: [Int]? = nil) -> Tensor { try! Tensor(ints: v, shape: shape) }
 
-private func expectError(_ kind: TensorError.Kind, mentioning parts: [String] = [], _ body: () throws -> Any) {
-    do {
-        _ = try body()
-        Issue.record("expected a \(kind) error")
-    } catch let e as TensorError {
-        #expect(e.kind == kind, "\(e)")
-        for p in parts { #expect(e.message.contains(p), "\(e) should mention \(p)") }
-    } catch {
-        Issue.record("unexpected error \(error)")
-    }
-}
-
 private let all = IndexItem.all
 private func s(_ a: Int? = nil, _ b: Int? = nil, _ c: Int? = nil) -> IndexItem { .slice(start: a, stop: b, step: c) }
 

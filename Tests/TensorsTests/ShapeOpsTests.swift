@@ -10,18 +10,6 @@ private func range(_ shape: [Int]) -> Tensor {
 /// True when `t` is a view into `base`'s memory (no copy was made).
 private func sharesStorage(_ t: Tensor, _ base: Tensor) -> Bool { t.storage === base.storage }
 
-private func expectError(_ kind: TensorError.Kind, mentioning parts: [String] = [], _ body: () throws -> Any) {
-    do {
-        _ = try body()
-        Issue.record("expected a \(kind) error")
-    } catch let e as TensorError {
-        #expect(e.kind == kind, "\(e)")
-        for p in parts { #expect(e.message.contains(p), "\(e) should mention \(p)") }
-    } catch {
-        Issue.record("unexpected error \(error)")
-    }
-}
-
 @Suite struct ShapeOpsTests {
     // MARK: reshape
 
