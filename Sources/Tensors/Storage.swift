@@ -1,6 +1,7 @@
 /// A reference-counted block of aligned memory that one or more tensors view.
 ///
-/// The memory is allocated uninitialized; kernels write every element they own before reading.
+/// The memory is allocated uninitialized (large blocks may be reused from `BufferPool`); kernels
+/// write every element they own before reading.
 public final class TensorStorage: @unchecked Sendable {
     /// Start of the buffer, 64-byte aligned for vector loads.
     public let base: UnsafeMutableRawPointer
@@ -9,10 +10,10 @@ public final class TensorStorage: @unchecked Sendable {
     /// Allocates `byteCount` bytes (at least one, so the pointer is always valid).
     init(byteCount: Int) {
         self.byteCount = byteCount
-        base = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: 64)
+        base = BufferPool.allocate(byteCount: byteCount)
     }
 
-    deinit { base.deallocate() }
+    deinit { BufferPool.release(base, byteCount: byteCount) }
 }
 
 /// Limits that turn absurd requests into errors instead of crashes.
