@@ -40,26 +40,37 @@ extension Tensor {
             gemm(x.reshapedView([rows, k]), y, out, offsetA: 0, offsetB: 0, offsetC: 0, m: rows, n: n, k: k)
             return finish(out, vecLeft, vecRight)
         }
+        // One matrix times a stack of transposed dense matrices (yᵢ = tᵢᵀ, the usual `W @ Z` with
+        // Z built by a transpose): (x @ yᵢ)ᵀ = tᵢ @ xᵀ, so the whole stack is one gemm
+        // [batch·n, k] @ [k, m] whose result, read transposed, is the product.
+        if batchA.isEmpty && !batchB.isEmpty && !vecLeft, let t = y.transposedDenseStack {
+            let rows = Shape.count(batchB) * n
+            let raw = Tensor.uncheckedEmpty(batchB + [n, m], count: total, dtype: dtype)
+            let xm = x.matrixStack([])
+            let xt = Tensor(storage: xm.storage, dtype: dtype, shape: [k, m], strides: [xm.strides[1], xm.strides[0]], offset: xm.offset)
+            gemm(t, xt, raw, offsetA: 0, offsetB: 0, offsetC: 0, m: rows, n: m, k: k)
+            return try raw.transposed(-1, -2)
+        }
         let out = Tensor.uncheckedEmpty(outShape, count: total, dtype: dtype)
         let batchCount = Shape.count(batch)
         if batchCount > 0 && m > 0 && n > 0 {
             let xa = x.matrixStack(batch), yb = y.matrixStack(batch)
             let sa = Shape.broadcastStrides(batchA, Array(xa.strides.dropLast(2)), to: batch)
             let sb = Shape.broadcastStrides(batchB, Array(yb.strides.dropLast(2)), to: batch)
-            // Items write disjoint outputs, so a stack of small products is split over the cores
-            // (one BLAS call per item on each thread; large items use BLAS's own threads instead).
+            // Items write disjoint outputs, so a stack is split over the cores by items (one
+            // single-threaded BLAS call per item); a stack too short to share splits each item.
             let perItem = m * n * max(k, 1)
-            let minimum = perItem <= 1 << 21 ? max(1, (1 << 16) / perItem) : Int.max
-            Parallel.forEachRange(batchCount, minimumPerThread: minimum) { range in
+            let minimum = max(1, (1 << 16) / perItem)
+            let byItems = batchCount / minimum >= Parallel.threads
+            Parallel.forEachRange(byItems ? batchCount : 0, minimumPerThread: minimum) { range in
                 for i in range {
-                    var oa = 0, ob = 0, rest = i
-                    var axis = batch.count - 1
-                    while axis >= 0 {
-                        let j = rest % batch[axis]
-                        rest /= batch[axis]
-                        oa += j * sa[axis]; ob += j * sb[axis]
-                        axis -= 1
-                    }
+                    let (oa, ob) = itemOffsets(i, batch, sa, sb)
+                    gemm(xa, yb, out, offsetA: oa, offsetB: ob, offsetC: i * m * n, m: m, n: n, k: k, split: false)
+                }
+            }
+            if !byItems {
+                for i in 0..<batchCount {
+                    let (oa, ob) = itemOffsets(i, batch, sa, sb)
                     gemm(xa, yb, out, offsetA: oa, offsetB: ob, offsetC: i * m * n, m: m, n: n, k: k)
                 }
             }
@@ -68,6 +79,20 @@ extension Tensor {
         }
         outShape = out.shape
         return finish(out, vecLeft, vecRight)
+    }
+
+    /// Element offsets of item `i` (row-major over `batch`) in two stacks with batch strides `sa`, `sb`.
+    @inline(__always)
+    private static func itemOffsets(_ i: Int, _ batch: [Int], _ sa: [Int], _ sb: [Int]) -> (Int, Int) {
+        var oa = 0, ob = 0, rest = i
+        var axis = batch.count - 1
+        while axis >= 0 {
+            let j = rest % batch[axis]
+            rest /= batch[axis]
+            oa += j * sa[axis]; ob += j * sb[axis]
+            axis -= 1
+        }
+        return (oa, ob)
     }
 
     /// The outer product of two vectors: `[m] x [n] -> [m, n]`.
@@ -102,24 +127,48 @@ extension Tensor {
         return contiguous()
     }
 
-    /// One gemm on the matrices at the given element offsets of three stacks.
+    /// One gemm on the matrices at the given element offsets of three stacks. Large products
+    /// are split into row (or column) blocks of C computed on both cores; `split: false` keeps
+    /// it on the calling thread (the caller is already parallel over a stack).
     private static func gemm(_ a: Tensor, _ b: Tensor, _ c: Tensor, offsetA: Int, offsetB: Int, offsetC: Int, m: Int, n: Int, k: Int,
-                             accumulate: Bool = false) {
+                             accumulate: Bool = false, split: Bool = true) {
         let (ta, lda) = blasLayout(a)
         let (tb, ldb) = blasLayout(b)
         if k == 0 {
             if !accumulate { c.fillZero() }
             return
         }
-        let beta: Float = accumulate ? 1 : 0
-        if a.dtype == .float32 {
-            cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), 1,
-                        a.pointer(Float.self) + offsetA, Int32(lda), b.pointer(Float.self) + offsetB, Int32(ldb),
-                        beta, c.pointer(Float.self) + offsetC, Int32(n))
-        } else {
-            cblas_dgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), 1,
-                        a.pointer(Double.self) + offsetA, Int32(lda), b.pointer(Double.self) + offsetB, Int32(ldb),
-                        Double(beta), c.pointer(Double.self) + offsetC, Int32(n))
+        BLASThreads.configure()
+        let call = { (rows: Range<Int>, cols: Range<Int>) in
+            // Element (i, j) of a row-major NoTrans matrix is at i·ld + j, of a Trans one at j·ld + i.
+            let oa = offsetA + rows.lowerBound * (ta == CblasNoTrans ? lda : 1)
+            let ob = offsetB + cols.lowerBound * (tb == CblasNoTrans ? 1 : ldb)
+            let oc = offsetC + rows.lowerBound * n + cols.lowerBound
+            if a.dtype == .float32 {
+                cblas_sgemm(CblasRowMajor, ta, tb, Int32(rows.count), Int32(cols.count), Int32(k), 1,
+                            a.pointer(Float.self) + oa, Int32(lda), b.pointer(Float.self) + ob, Int32(ldb),
+                            accumulate ? 1 : 0, c.pointer(Float.self) + oc, Int32(n))
+            } else {
+                cblas_dgemm(CblasRowMajor, ta, tb, Int32(rows.count), Int32(cols.count), Int32(k), 1,
+                            a.pointer(Double.self) + oa, Int32(lda), b.pointer(Double.self) + ob, Int32(ldb),
+                            accumulate ? 1 : 0, c.pointer(Double.self) + oc, Int32(n))
+            }
+        }
+        let work = m * n * k
+        guard split, Parallel.threads > 1, work >= BLASThreads.splitWork else {
+            call(0..<m, 0..<n)
+            return
+        }
+        // Blocks of C along its longer side, each a multiple of 16 so BLAS kernels stay aligned.
+        let alongRows = m >= n
+        let extent = alongRows ? m : n
+        let parts = min(Parallel.threads, max(1, extent / 16))
+        let block = ((extent + parts - 1) / parts + 15) / 16 * 16
+        Parallel.forEachRange(parts, minimumPerThread: 1) { range in
+            for p in range {
+                let lo = min(extent, p * block), hi = min(extent, lo + block)
+                if lo < hi { alongRows ? call(lo..<hi, 0..<n) : call(0..<m, lo..<hi) }
+            }
         }
     }
 
@@ -181,6 +230,20 @@ extension Tensor {
             }
         }
         return out
+    }
+
+    /// For a stack `[batch..., k, n]` that is the transposed view of a dense `[batch..., n, k]`
+    /// stack: that dense stack as one `[batch·n, k]` matrix. Nil for any other layout.
+    private var transposedDenseStack: Tensor? {
+        let r = rank
+        let k = shape[r - 2], n = shape[r - 1]
+        guard strides[r - 2] == 1 || k == 1, strides[r - 1] == k || n == 1 else { return nil }
+        var expected = n * k
+        for axis in stride(from: r - 3, through: 0, by: -1) {
+            if shape[axis] != 1 && strides[axis] != expected { return nil }
+            expected *= shape[axis]
+        }
+        return Tensor(storage: storage, dtype: dtype, shape: [Shape.count(shape.dropLast(2)) * n, k], strides: [k, 1], offset: offset)
     }
 
     /// Itself when BLAS can read it as a matrix (unit stride along one axis, the other stride
