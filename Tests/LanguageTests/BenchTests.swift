@@ -33,6 +33,11 @@ import Testing
         return path
     }
 
+    static func object(_ line: String?) throws -> [String: Any] {
+        let data = Data(try #require(line).utf8)
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
     @Test func printsOneJSONLine() throws {
         var bench = ScriptBench()
         bench.overrides["steps"] = .int(20)
@@ -52,6 +57,13 @@ import Testing
         let first = try #require(json["init_loss"] as? Double)
         let last = try #require(json["final_loss"] as? Double)
         #expect(last < first / 10)
+        // The tail mean covers the last steps only: below the first loss, above the last one
+        // (the loss still falls), and equal to the last loss when the tail is one step.
+        bench.tailSteps = 5
+        let tail = try #require(try Self.object(bench.json(file: "tiny.exp", result))["tail_loss"] as? Double)
+        #expect(tail < first / 10 && tail >= last)
+        bench.tailSteps = 1
+        #expect(try Self.object(bench.json(file: "tiny.exp", result))["tail_loss"] as? Double == last)
         #expect(json["output"] as? [String] == ["done"])
     }
 

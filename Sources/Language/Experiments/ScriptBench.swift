@@ -4,7 +4,8 @@ import Lab
 /// `exp bench FILE`: runs a script quietly and summarizes how fast its training went, as one
 /// JSON line shaped like the reference benchmark scripts' (../shared/bench/reference): median
 /// and minimum ms per step with the warm-up steps left out, warm-up and total seconds, the first
-/// and last training loss.
+/// and last training loss, and the mean loss over the last `tailSteps` steps (one batch's loss
+/// scatters too much to compare runs by).
 ///
 /// The script's own `print` lines are kept in `"output"` so stdout stays one JSON line. Run
 /// outputs (metrics, figures) go to a temporary directory that is removed afterwards.
@@ -13,6 +14,8 @@ public struct ScriptBench {
     public var overrides: [String: Value] = [:]
     /// Steps at the start of each training run left out of the median (the references use 5).
     public var warmup = 5
+    /// How many final steps `tail_loss` averages.
+    public var tailSteps = 100
     /// Where diagnostics go.
     public var errorOutput: (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
 
@@ -65,6 +68,8 @@ public struct ScriptBench {
         ]
         if let first = report.stepLosses.first { fields.append(("init_loss", .number(rounded(first, 5)))) }
         if let last = report.stepLosses.last { fields.append(("final_loss", .number(rounded(last, 5)))) }
+        let tail = report.stepLosses.suffix(max(tailSteps, 1))
+        if !tail.isEmpty { fields.append(("tail_loss", .number(rounded(tail.reduce(0, +) / Double(tail.count), 5)))) }
         if result.reports.count > 1 { fields.append(("trains", .number(Double(result.reports.count)))) }
         fields.append(("output", .array(result.output.map { .string($0) })))
         if result.code != .ok { fields.append(("exit_code", .number(Double(result.code.rawValue)))) }
