@@ -79,17 +79,6 @@ public enum BufferPool {
         for p in evicted { UnsafeMutableRawPointer(bitPattern: p)?.deallocate() }
     }
 
-    /// Returns every pooled buffer to the system.
-    public static func drain() {
-        let all = state.withLock { s -> [Int] in
-            let all = s.free.values.flatMap { $0 }
-            s.free = [:]
-            s.cachedBytes = 0
-            return all
-        }
-        for p in all { UnsafeMutableRawPointer(bitPattern: p)?.deallocate() }
-    }
-
     /// Bytes currently held for reuse, and how many allocations were served from the pool.
     public static var statistics: (cachedBytes: Int, reused: Int) {
         state.withLock { ($0.cachedBytes, $0.reused) }
