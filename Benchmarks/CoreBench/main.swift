@@ -2,6 +2,7 @@
 //   matmul     exp's Tensor.matmul vs calling OpenBLAS sgemm directly (GFLOP/s)
 //   elementwise  a 1M-float add vs memcpy bandwidth (GB/s moved)
 //   tape        a 4x4 add, forward + backward through the tape (ns per op)
+//   normal      W1's per-step draws (215k float32 normals) vs the one-pair-at-a-time polar loop (ms)
 // Run: swift run -c release CoreBench
 import Autodiff
 import CBLAS
@@ -91,6 +92,26 @@ do {
     }
     let perOp = perChain / Double(chain) * 1e9
     row("4x4 add fwd+bwd (per op)", perOp, 1000, unit: "ns", ok: perOp <= 1000, goal: "at most 1 µs")
+}
+
+// MARK: normal draws vs the scalar polar loop
+do {
+    // W1 draws randn([512, 41, 10]) and randn([512, 10, 1]) every step.
+    let g = RandomGenerator(seed: 1)
+    let n = 512 * 41 * 10 + 512 * 10
+    let buffer = UnsafeMutablePointer<Float>.allocate(capacity: n)
+    let (ours, scalar) = try measurePair(reps: 20, {
+        _ = try Tensor.normal([512, 41, 10], generator: g)
+        _ = try Tensor.normal([512, 10, 1], generator: g)
+    }, {
+        var i = 0
+        while i < n {
+            let (a, b) = g.nextNormalPair()
+            buffer[i] = Float(a); buffer[i + 1] = Float(b)
+            i += 2
+        }
+    })
+    row("normal 215k f32", ours * 1e3, scalar * 1e3, unit: "ms", ok: ours * 4 <= scalar, goal: "at least 4x the scalar loop")
 }
 
 print(failures.isEmpty ? "all core figures meet their goals" : "goals missed: \(failures.joined(separator: ", "))")

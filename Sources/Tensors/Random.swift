@@ -35,23 +35,11 @@ extension Tensor {
             throw TensorError(.value, op: op, "needs a finite mean and a finite std >= 0, got mean \(mean) and std \(std)")
         }
         let out = try Tensor.uninitialized(shape, dtype: try floatDType(dtype, op: op), op: op)
-        let n = out.count
         // Draws come in pairs; an odd count drops the last second draw.
-        let pairs = (n + 1) / 2
         if dtype == .float32 {
-            let p = out.pointer(Float.self)
-            generator.normalPairs(pairs) { k, a, b in
-                let i = 2 * k
-                p[i] = Float(mean + std * a)
-                if i + 1 < n { p[i + 1] = Float(mean + std * b) }
-            }
+            generator.fillNormals(out.pointer(Float.self), count: out.count, mean: mean, std: std)
         } else {
-            let p = out.pointer(Double.self)
-            generator.normalPairs(pairs) { k, a, b in
-                let i = 2 * k
-                p[i] = mean + std * a
-                if i + 1 < n { p[i + 1] = mean + std * b }
-            }
+            generator.fillNormals(out.pointer(Double.self), count: out.count, mean: mean, std: std)
         }
         return out
     }

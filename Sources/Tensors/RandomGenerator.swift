@@ -15,7 +15,7 @@
 public final class RandomGenerator {
     /// The seed this generator started from.
     public let seed: UInt64
-    private let key: (UInt32, UInt32)
+    let key: (UInt32, UInt32)
     /// Index of the next 128-bit block.
     private var counter: UInt64 = 0
     private var block: (UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0)
@@ -123,77 +123,15 @@ public final class RandomGenerator {
         }
     }
 
-    /// The 32-bit word at `position` of this generator's stream.
-    @inline(__always)
-    static func word(_ key: (UInt32, UInt32), _ position: UInt64) -> UInt32 {
-        let c = position / 4
-        let b = philox(counter: (UInt32(truncatingIfNeeded: c), UInt32(truncatingIfNeeded: c >> 32), 0, 0), key: key)
-        switch position % 4 {
-        case 0: return b.0
-        case 1: return b.1
-        case 2: return b.2
-        default: return b.3
-        }
-    }
-
     /// `count` standard normal pairs, the same values (and the same stream position afterwards) as
-    /// `count` calls of `nextNormalPair`. Each polar-method attempt reads four words at a fixed
-    /// stream position, so attempts are evaluated in parallel and then kept in order.
-    /// `emit(i, a, b)` receives pair i.
-    @inline(__always)
+    /// `count` calls of `nextNormalPair`, drawn in bulk (see `fillNormals`). `emit(i, a, b)`
+    /// receives pair i.
     public func normalPairs(_ count: Int, _ emit: (Int, Double, Double) -> Void) {
-        if count < 2048 {
-            for i in 0..<count {
-                let (a, b) = nextNormalPair()
-                emit(i, a, b)
-            }
-            return
-        }
-        let key = self.key
-        var position = wordPosition
-        let chunk = 1 << 14
-        let xs = UnsafeMutablePointer<Double>.allocate(capacity: chunk)
-        let ys = UnsafeMutablePointer<Double>.allocate(capacity: chunk)
-        defer { xs.deallocate(); ys.deallocate() }
-        var done = 0
-        while done < count {
-            // About π/4 of attempts are accepted; ask for a little more than the expected need.
-            let attempts = min(chunk, (count - done) * 13 / 10 + 64)
-            let start = position
-            Parallel.forEachRange(attempts, minimumPerThread: 2048) { range in
-                for j in range {
-                    let p = start &+ UInt64(j) &* 4
-                    let aligned = p % 4 == 0
-                    let w: (UInt32, UInt32, UInt32, UInt32)
-                    if aligned {
-                        let c = p / 4
-                        w = RandomGenerator.philox(counter: (UInt32(truncatingIfNeeded: c), UInt32(truncatingIfNeeded: c >> 32), 0, 0), key: key)
-                    } else {
-                        w = (RandomGenerator.word(key, p), RandomGenerator.word(key, p &+ 1), RandomGenerator.word(key, p &+ 2), RandomGenerator.word(key, p &+ 3))
-                    }
-                    let u = 2 * (Double((UInt64(w.0) << 32 | UInt64(w.1)) >> 11) * 0x1p-53) - 1
-                    let v = 2 * (Double((UInt64(w.2) << 32 | UInt64(w.3)) >> 11) * 0x1p-53) - 1
-                    let s = u * u + v * v
-                    if s >= 1 || s == 0 {
-                        xs[j] = .nan
-                        continue
-                    }
-                    let f = (-2 * portableLog(s) / s).squareRoot()
-                    xs[j] = u * f
-                    ys[j] = v * f
-                }
-            }
-            var j = 0
-            while j < attempts && done < count {
-                if !xs[j].isNaN {
-                    emit(done, xs[j], ys[j])
-                    done += 1
-                }
-                j += 1
-            }
-            position = start &+ UInt64(j) &* 4
-        }
-        seek(toWord: position)
+        guard count > 0 else { return }
+        let values = UnsafeMutablePointer<Double>.allocate(capacity: 2 * count)
+        defer { values.deallocate() }
+        fillNormals(values, count: 2 * count, mean: 0, std: 1)
+        for i in 0..<count { emit(i, values[2 * i], values[2 * i + 1]) }
     }
 
     /// Two independent standard normal draws (Marsaglia polar method).
