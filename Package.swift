@@ -19,9 +19,10 @@ let package = Package(
         .systemLibrary(
             name: "CEditLine", pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]),
+        .target(name: "CKernels"),
         .target(
             name: "Tensors",
-            dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")]),
+            dependencies: ["CBLAS", "CKernels", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "Autodiff", dependencies: ["Tensors"]),
         .target(name: "Lab", dependencies: ["Tensors", "Autodiff"]),
         .target(name: "Plot"),

@@ -17,6 +17,14 @@
 //
 // The attempts are split over the cores in contiguous parts; a part's pairs land after those of
 // the parts before it, so only the first part writes straight into the output.
+//
+// On x86-64 CPUs with AVX2 or AVX-512 the bulk of each part runs in a C kernel (CKernels,
+// chosen at run time) that does the same operations in wider registers; Swift itself builds for
+// baseline x86-64 and cannot target those per function. The Swift lanes below finish each part
+// (the last few groups, where the pair limit or the output's end is near) and are the whole path
+// elsewhere.
+
+import CKernels
 
 /// How many attempts one SIMD group evaluates (the lane count of `Words` and `Doubles`).
 private let lanes = 8
@@ -27,18 +35,40 @@ protocol NormalOutput {
     static func rounded(_ x: Double) -> Self
     /// Stores `(rounded(pair[0]), rounded(pair[1]))` at `p` (no alignment needed).
     static func store(_ pair: SIMD2<Double>, at p: UnsafeMutablePointer<Self>)
+    /// The C kernel for this output type (`ck_normal_groups_f32` or `_f64`).
+    static var kernelGroups: KernelGroups<Self> { get }
 }
+
+/// The signature of `ck_normal_groups_f32` / `_f64` (see CKernels.h).
+typealias KernelGroups<T> = (Int32, UnsafePointer<ck_normal_batch>, Int64, Int64, UnsafeMutablePointer<UInt8>,
+                             UnsafeMutablePointer<T>, Int64, Int64, UnsafeMutablePointer<Int64>, UnsafeMutablePointer<Int64>) -> Int64
 extension Float: NormalOutput {
     @inline(__always) static func rounded(_ x: Double) -> Float { Float(x) }
     @inline(__always) static func store(_ pair: SIMD2<Double>, at p: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(p).storeBytes(of: SIMD2<Float>(pair), as: SIMD2<Float>.self)
     }
+    static var kernelGroups: KernelGroups<Float> { ck_normal_groups_f32 }
 }
 extension Double: NormalOutput {
     @inline(__always) static func rounded(_ x: Double) -> Double { x }
     @inline(__always) static func store(_ pair: SIMD2<Double>, at p: UnsafeMutablePointer<Double>) {
         UnsafeMutableRawPointer(p).storeBytes(of: pair, as: SIMD2<Double>.self)
     }
+    static var kernelGroups: KernelGroups<Double> { ck_normal_groups_f64 }
+}
+
+/// Which code evaluates the attempts: every choice gives the same bits.
+enum NormalKernel: Int32, CaseIterable, Sendable {
+    /// The Swift lanes (SSE2 on x86-64, portable SIMD elsewhere); always available.
+    case swift = 0  // CK_NORMAL_NONE
+    case avx2 = 1  // CK_NORMAL_AVX2
+    case avx512 = 2  // CK_NORMAL_AVX512
+
+    /// The fastest kernel this machine runs.
+    static let best = NormalKernel(rawValue: ck_normal_best_kernel()) ?? .swift
+
+    /// Every kernel this machine runs (the tests compare them all).
+    static var available: [NormalKernel] { allCases.filter { $0.rawValue <= best.rawValue } }
 }
 
 extension RandomGenerator {
@@ -78,10 +108,12 @@ enum NormalSampler {
     /// stream word `start`. Returns how many pairs were written (at most `pairs`; fewer only if
     /// the batch fell short, and then the caller runs another round) and the stream word after
     /// the last attempt that counts.
-    /// `groups` overrides the batch size (in groups of 8 attempts), for tests of short batches.
+    /// `groups` overrides the batch size (in groups of 8 attempts), for tests of short batches;
+    /// `kernel` picks the code, for tests of each one.
     static func round<T: NormalOutput>(key: (UInt32, UInt32), start: UInt64, pairs: Int,
                                        out: UnsafeMutablePointer<T>, capacity: Int,
-                                       mean: Double, std: Double, groups: Int? = nil) -> (pairs: Int, next: UInt64) {
+                                       mean: Double, std: Double, groups: Int? = nil,
+                                       kernel: NormalKernel = .best) -> (pairs: Int, next: UInt64) {
         // π/4 of attempts are accepted; the attempt count for `pairs` successes has a standard
         // deviation of about 0.6·√pairs, so 3·√pairs + 16 extra leaves a shortfall only ~5σ away
         // while wasting ~1% of the work.
@@ -107,7 +139,7 @@ enum NormalSampler {
                         let dest = first ? out : scratch + 2 * (bounds[p] - bounds[1]) * lanes
                         let room = first ? capacity : 2 * (bounds[p + 1] - bounds[p]) * lanes
                         let r = run(key: key, start: start, groups: bounds[p]..<bounds[p + 1], masks: masks,
-                                    out: dest, capacity: room, limit: first ? pairs : Int.max, mean: mean, std: std)
+                                    out: dest, capacity: room, limit: first ? pairs : Int.max, mean: mean, std: std, kernel: kernel)
                         made[p] = r.pairs
                         stop[p] = r.stop
                     }
@@ -153,11 +185,23 @@ enum NormalSampler {
     /// the attempt after the last one used (else -1).
     static func run<T: NormalOutput>(key: (UInt32, UInt32), start: UInt64, groups: Range<Int>, masks: UnsafeMutablePointer<UInt8>,
                                      out: UnsafeMutablePointer<T>, capacity: Int, limit: Int,
-                                     mean: Double, std: Double) -> (pairs: Int, stop: Int) {
+                                     mean: Double, std: Double, kernel: NormalKernel) -> (pairs: Int, stop: Int) {
         let offset = Int(start % 4)
         let base = start / 4
         var k = 0  // values written
         var made = 0
+        var groups = groups
+        if kernel != .swift {
+            // The C kernel takes the groups while it can store whole groups; Swift finishes.
+            var batch = ck_normal_batch(key0: key.0, key1: key.1, base: base, offset: Int32(offset), mean: mean, std: std)
+            var values = Int64(k), pairs = Int64(made)
+            let next = T.kernelGroups(kernel.rawValue, &batch, Int64(groups.lowerBound), Int64(groups.upperBound), masks,
+                                      out, Int64(capacity), Int64(limit), &values, &pairs)
+            k = Int(values)
+            made = Int(pairs)
+            groups = Int(next)..<groups.upperBound
+            if groups.isEmpty { return (made, -1) }
+        }
         // Attempt j reads words 4j + offset ..< 4j + offset + 4, which straddle blocks j and j + 1
         // unless the stream position is a multiple of 4. Block j + 1 is the next lane's block;
         // the one after the group's last lane is carried over to the next group.

@@ -1,0 +1,46 @@
+#ifndef CKERNELS_H
+#define CKERNELS_H
+
+#include <stdint.h>
+
+/// Vector kernels for the bulk normal sampler (Tensors' `NormalSampler`), chosen at run time
+/// from the CPU's features. Every kernel gives the same bits as the scalar
+/// `RandomGenerator.nextNormalPair` stream.
+
+/// No C kernel: the caller uses its portable path.
+#define CK_NORMAL_NONE 0
+/// 256-bit AVX2 kernel.
+#define CK_NORMAL_AVX2 1
+/// 512-bit AVX-512F kernel.
+#define CK_NORMAL_AVX512 2
+
+/// The best kernel this CPU (and operating system) supports.
+int32_t ck_normal_best_kernel(void);
+
+/// The fixed inputs of one batch of polar-method attempts.
+typedef struct {
+    /// The Philox key (seed low and high words).
+    uint32_t key0, key1;
+    /// Attempt j reads the four stream words starting at word 4 * (base + j) + offset.
+    uint64_t base;
+    int32_t offset;
+    /// Accepted draws z are stored as mean + std * z.
+    double mean, std;
+} ck_normal_batch;
+
+/// Evaluates groups of 8 attempts from `group` up to `end` with `kernel`, a few groups at a
+/// time (n, at most 4), while the n groups about to start can neither reach `limit` pairs nor
+/// overflow `capacity` values: `*pairs + 8n < limit` and `*values + 16n <= capacity`. Stores each group's accepted lanes as a bit mask in
+/// `masks[g]`, appends the accepted pairs in order at `out + *values` (it may write garbage up to
+/// 16 values past them, within `capacity`), and advances `*values` and `*pairs`. Returns the
+/// group it stopped at; the caller finishes from there. An unavailable kernel does nothing.
+int64_t ck_normal_groups_f32(int32_t kernel, const ck_normal_batch *batch, int64_t group, int64_t end,
+                             uint8_t *masks, float *out, int64_t capacity, int64_t limit,
+                             int64_t *values, int64_t *pairs);
+
+/// `ck_normal_groups_f32` for double output.
+int64_t ck_normal_groups_f64(int32_t kernel, const ck_normal_batch *batch, int64_t group, int64_t end,
+                             uint8_t *masks, double *out, int64_t capacity, int64_t limit,
+                             int64_t *values, int64_t *pairs);
+
+#endif
