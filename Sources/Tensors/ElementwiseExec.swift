@@ -14,9 +14,11 @@ public enum DefaultDType {
 
 // MARK: - Loop drivers
 
-/// Runs `body` over every element of a broadcast binary op, writing dense output.
-/// `@inline(__always)` lets the optimizer fold `body` into the loops, so no closure is called
-/// per element.
+/// Runs `body` over every element of a broadcast binary op, writing dense output, on the
+/// calling thread. `@inline(__always)` lets the optimizer fold `body` into the loops, so no
+/// closure is called per element. (Float arithmetic takes `kernelLoop`, which also splits
+/// large outputs over the cores: a closure captured by a parallel range would be called per
+/// element.)
 @inline(__always)
 func broadcastLoop<A, B, C>(_ a: Tensor, _ b: Tensor, _ out: Tensor, _: A.Type, _: B.Type, _: C.Type,
                             _ body: (A, B) -> C) {
@@ -29,35 +31,15 @@ func broadcastLoop<A, B, C>(_ a: Tensor, _ b: Tensor, _ out: Tensor, _: A.Type, 
         for i in 0..<n { po[i] = body(pa[i], pb[i]) }
         return
     }
-    if aFull && b.count == 1 {
-        let s = pb.pointee
-        for i in 0..<n { po[i] = body(pa[i], s) }
-        return
-    }
-    if bFull && a.count == 1 {
-        let s = pa.pointee
-        for i in 0..<n { po[i] = body(s, pb[i]) }
-        return
-    }
     let shape = out.shape, rank = shape.count
     let sa = Shape.broadcastStrides(a.shape, a.strides, to: shape)
     let sb = Shape.broadcastStrides(b.shape, b.strides, to: shape)
-    let inner = shape[rank - 1], ia = sa[rank - 1], ib = sb[rank - 1]
+    let inner = rank == 0 ? 1 : shape[rank - 1], ia = rank == 0 ? 0 : sa[rank - 1], ib = rank == 0 ? 0 : sb[rank - 1]
     var index = [Int](repeating: 0, count: rank)
     var oa = 0, ob = 0, written = 0
     while written < n {
         let qa = pa + oa, qb = pb + ob, qo = po + written
-        if ia == 1 && ib == 1 {
-            for j in 0..<inner { qo[j] = body(qa[j], qb[j]) }
-        } else if ia == 1 && ib == 0 {
-            let s = qb.pointee
-            for j in 0..<inner { qo[j] = body(qa[j], s) }
-        } else if ia == 0 && ib == 1 {
-            let s = qa.pointee
-            for j in 0..<inner { qo[j] = body(s, qb[j]) }
-        } else {
-            for j in 0..<inner { qo[j] = body(qa[j * ia], qb[j * ib]) }
-        }
+        for j in 0..<inner { qo[j] = body(qa[j * ia], qb[j * ib]) }
         written += inner
         var axis = rank - 2
         while axis >= 0 {
@@ -67,6 +49,51 @@ func broadcastLoop<A, B, C>(_ a: Tensor, _ b: Tensor, _ out: Tensor, _: A.Type, 
             oa -= sa[axis] * shape[axis]; ob -= sb[axis] * shape[axis]
             index[axis] = 0
             axis -= 1
+        }
+    }
+}
+
+/// `broadcastLoop` for a float kernel type: the same loops, with ranges of elements (dense
+/// operands) or rows (broadcast and strided ones) split over the cores for large outputs.
+/// `K.apply` is resolved statically, so the parallel loops stay as tight as serial ones.
+@inline(__always)
+func kernelLoop<K: BinaryFloatKernel, T: FloatElement>(_: K.Type, _ a: Tensor, _ b: Tensor, _ out: Tensor, _: T.Type) {
+    let n = out.count
+    if n == 0 { return }
+    let pa = a.pointer(T.self), pb = b.pointer(T.self), po = out.pointer(T.self)
+    let aFull = a.shape == out.shape && a.isContiguous
+    let bFull = b.shape == out.shape && b.isContiguous
+    if aFull && bFull {
+        Parallel.forEachElementRange(n) { r in for i in r { po[i] = K.apply(pa[i], pb[i]) } }
+        return
+    }
+    if aFull && b.count == 1 {
+        let s = pb.pointee
+        Parallel.forEachElementRange(n) { r in for i in r { po[i] = K.apply(pa[i], s) } }
+        return
+    }
+    if bFull && a.count == 1 {
+        let s = pa.pointee
+        Parallel.forEachElementRange(n) { r in for i in r { po[i] = K.apply(s, pb[i]) } }
+        return
+    }
+    let shape = out.shape, rank = shape.count
+    let sa = Shape.broadcastStrides(a.shape, a.strides, to: shape)
+    let sb = Shape.broadcastStrides(b.shape, b.strides, to: shape)
+    let walk = RowWalk(shape, sa, sb)
+    let inner = walk.inner, ia = rank == 0 ? 0 : sa[rank - 1], ib = rank == 0 ? 0 : sb[rank - 1]
+    walk.forEachRow { row, oa, ob, _ in
+        let qa = pa + oa, qb = pb + ob, qo = po + row * inner
+        if ia == 1 && ib == 1 {
+            for j in 0..<inner { qo[j] = K.apply(qa[j], qb[j]) }
+        } else if ia == 1 && ib == 0 {
+            let s = qb.pointee
+            for j in 0..<inner { qo[j] = K.apply(qa[j], s) }
+        } else if ia == 0 && ib == 1 {
+            let s = qa.pointee
+            for j in 0..<inner { qo[j] = K.apply(s, qb[j]) }
+        } else {
+            for j in 0..<inner { qo[j] = K.apply(qa[j * ia], qb[j * ib]) }
         }
     }
 }
@@ -159,12 +186,14 @@ extension Tensor {
         return out
     }
 
+    /// Applies a float kernel elementwise into `out`, split over the cores for large tensors.
     func map<K: UnaryFloatKernel>(_: K.Type, into out: Tensor) {
-        if dtype == .float32 {
-            mapLoop(self, out, Float.self, Float.self) { K.apply($0) }
-        } else {
-            mapLoop(self, out, Double.self, Double.self) { K.apply($0) }
+        func run<T: FloatElement>(_: T.Type) {
+            let x = contiguous()
+            let pa = x.pointer(T.self), po = out.pointer(T.self)
+            Parallel.forEachElementRange(out.count) { r in for i in r { po[i] = K.apply(pa[i]) } }
         }
+        if dtype == .float32 { run(Float.self) } else { run(Double.self) }
     }
 
     /// The standard normal CDF Φ(x) = (1 + erf(x/√2)) / 2, elementwise.
@@ -222,13 +251,13 @@ extension Tensor {
 
     private static func floatBinary<T: FloatElement>(_ op: BinaryOp, _ x: Tensor, _ y: Tensor, _ out: Tensor, _: T.Type) throws {
         switch op {
-        case .add: broadcastLoop(x, y, out, T.self, T.self, T.self) { Add.apply($0, $1) }
-        case .sub: broadcastLoop(x, y, out, T.self, T.self, T.self) { Sub.apply($0, $1) }
-        case .mul: broadcastLoop(x, y, out, T.self, T.self, T.self) { Mul.apply($0, $1) }
-        case .div: broadcastLoop(x, y, out, T.self, T.self, T.self) { Div.apply($0, $1) }
-        case .pow: broadcastLoop(x, y, out, T.self, T.self, T.self) { Pow.apply($0, $1) }
-        case .maximum: broadcastLoop(x, y, out, T.self, T.self, T.self) { Maximum.apply($0, $1) }
-        case .minimum: broadcastLoop(x, y, out, T.self, T.self, T.self) { Minimum.apply($0, $1) }
+        case .add: kernelLoop(Add.self, x, y, out, T.self)
+        case .sub: kernelLoop(Sub.self, x, y, out, T.self)
+        case .mul: kernelLoop(Mul.self, x, y, out, T.self)
+        case .div: kernelLoop(Div.self, x, y, out, T.self)
+        case .pow: kernelLoop(Pow.self, x, y, out, T.self)
+        case .maximum: kernelLoop(Maximum.self, x, y, out, T.self)
+        case .minimum: kernelLoop(Minimum.self, x, y, out, T.self)
         }
     }
 

@@ -23,6 +23,16 @@ extension AxisSplit {
         }
     }
 
+    /// `forEachLine` for kernels whose lines share no state: over the last axis (where lines
+    /// need no scratch) large tensors are split over the cores by lines.
+    @inline(__always)
+    func forEachIndependentLine(_ body: (Int, Int, Int) -> Void) {
+        guard inner == 1 else { return forEachLine(body) }
+        Parallel.forEachRange(outer, minimumPerThread: Swift.max(1, RowWalk.minimumElementsPerThread / Swift.max(n, 1))) { range in
+            for b in range { body(b * n, 1, b) }
+        }
+    }
+
     var positions: Int { outer * inner }
 
     /// Runs `body` with `slots` scratch lines of n elements each. Kernels work on dense lines:
@@ -102,7 +112,7 @@ extension Tensor {
             let p = x.pointer(T.self), o = out.pointer(T.self)
             let n = split.n
             split.withScratch(T.self, slots: 2) { buf in
-                split.forEachLine { start, s, _ in
+                split.forEachIndependentLine { start, s, _ in
                     let ol = outputLine(o + start, s, buf + n)
                     softmaxDense(gather(p + start, n, s, buf), ol, n, log: log)
                     scatter(ol, to: o + start, n, s)
@@ -137,7 +147,7 @@ extension Tensor {
             let py = y.pointer(T.self), pg = g.pointer(T.self), po = out.pointer(T.self)
             let n = split.n
             split.withScratch(T.self, slots: 3) { buf in
-                split.forEachLine { start, s, _ in
+                split.forEachIndependentLine { start, s, _ in
                     let yl = gather(py + start, n, s, buf), gl = gather(pg + start, n, s, buf + n)
                     let ol = outputLine(po + start, s, buf + 2 * n)
                     if log {

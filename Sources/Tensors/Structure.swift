@@ -75,29 +75,18 @@ extension Tensor {
 
 /// The three-way broadcast loop of `where`: dense output, the innermost axis a plain loop.
 private func selectLoop<T>(_ c: Tensor, _ a: Tensor, _ b: Tensor, _ out: Tensor, _: T.Type) {
-    let shape = out.shape, rank = shape.count, n = out.count
-    if n == 0 { return }
+    let shape = out.shape, rank = shape.count
+    if out.count == 0 { return }
     let pc = c.pointer(UInt8.self), pa = a.pointer(T.self), pb = b.pointer(T.self), po = out.pointer(T.self)
     if rank == 0 { po.pointee = pc.pointee != 0 ? pa.pointee : pb.pointee; return }
     let sc = Shape.broadcastStrides(c.shape, c.strides, to: shape)
     let sa = Shape.broadcastStrides(a.shape, a.strides, to: shape)
     let sb = Shape.broadcastStrides(b.shape, b.strides, to: shape)
-    let inner = shape[rank - 1], ic = sc[rank - 1], ia = sa[rank - 1], ib = sb[rank - 1]
-    var index = [Int](repeating: 0, count: rank)
-    var oc = 0, oa = 0, ob = 0, written = 0
-    while written < n {
-        let qc = pc + oc, qa = pa + oa, qb = pb + ob, qo = po + written
+    let walk = RowWalk(shape, sc, sa, sb)
+    let inner = walk.inner, ic = sc[rank - 1], ia = sa[rank - 1], ib = sb[rank - 1]
+    walk.forEachRow { row, oc, oa, ob in
+        let qc = pc + oc, qa = pa + oa, qb = pb + ob, qo = po + row * inner
         for j in 0..<inner { qo[j] = qc[j * ic] != 0 ? qa[j * ia] : qb[j * ib] }
-        written += inner
-        var axis = rank - 2
-        while axis >= 0 {
-            index[axis] += 1
-            oc += sc[axis]; oa += sa[axis]; ob += sb[axis]
-            if index[axis] < shape[axis] { break }
-            oc -= sc[axis] * shape[axis]; oa -= sa[axis] * shape[axis]; ob -= sb[axis] * shape[axis]
-            index[axis] = 0
-            axis -= 1
-        }
     }
 }
 
