@@ -40,17 +40,6 @@ extension Tensor {
             gemm(x.reshapedView([rows, k]), y, out, offsetA: 0, offsetB: 0, offsetC: 0, m: rows, n: n, k: k)
             return finish(out, vecLeft, vecRight)
         }
-        // One matrix times a stack of transposed dense matrices (yᵢ = tᵢᵀ, the usual `W @ Z` with
-        // Z built by a transpose): (x @ yᵢ)ᵀ = tᵢ @ xᵀ, so the whole stack is one gemm
-        // [batch·n, k] @ [k, m] whose result, read transposed, is the product.
-        if batchA.isEmpty && !batchB.isEmpty && !vecLeft, let t = y.transposedDenseStack {
-            let rows = Shape.count(batchB) * n
-            let raw = Tensor.uncheckedEmpty(batchB + [n, m], count: total, dtype: dtype)
-            let xm = x.matrixStack([])
-            let xt = Tensor(storage: xm.storage, dtype: dtype, shape: [k, m], strides: [xm.strides[1], xm.strides[0]], offset: xm.offset)
-            gemm(t, xt, raw, offsetA: 0, offsetB: 0, offsetC: 0, m: rows, n: m, k: k)
-            return try raw.transposed(-1, -2)
-        }
         let out = Tensor.uncheckedEmpty(outShape, count: total, dtype: dtype)
         let batchCount = Shape.count(batch)
         if batchCount > 0 && m > 0 && n > 0 {
@@ -230,20 +219,6 @@ extension Tensor {
             }
         }
         return out
-    }
-
-    /// For a stack `[batch..., k, n]` that is the transposed view of a dense `[batch..., n, k]`
-    /// stack: that dense stack as one `[batch·n, k]` matrix. Nil for any other layout.
-    private var transposedDenseStack: Tensor? {
-        let r = rank
-        let k = shape[r - 2], n = shape[r - 1]
-        guard strides[r - 2] == 1 || k == 1, strides[r - 1] == k || n == 1 else { return nil }
-        var expected = n * k
-        for axis in stride(from: r - 3, through: 0, by: -1) {
-            if shape[axis] != 1 && strides[axis] != expected { return nil }
-            expected *= shape[axis]
-        }
-        return Tensor(storage: storage, dtype: dtype, shape: [Shape.count(shape.dropLast(2)) * n, k], strides: [k, 1], offset: offset)
     }
 
     /// Itself when BLAS can read it as a matrix (unit stride along one axis, the other stride

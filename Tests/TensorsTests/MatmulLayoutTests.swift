@@ -1,10 +1,10 @@
 import Testing
 import Tensors
 
-/// matmul takes different routes by layout and size (a stack folded into one gemm, a matrix
-/// times a stack of transposed matrices as one gemm read transposed, large products split into
-/// row or column blocks over the cores, stacks split by items). Every route must give the
-/// textbook product; these compare each against a triple loop in f64.
+/// matmul takes different routes by layout and size (a stack folded into one gemm, transposed
+/// views passed to BLAS as transposes, large products split into row or column blocks over the
+/// cores, stacks split by items). Every route must give the textbook product; these compare
+/// each against a triple loop in f64.
 @Suite struct MatmulLayoutTests {
     /// Reference product of a [.., m, k] and a [.., k, n] stack with equal batch shapes.
     func naive(_ a: Tensor, _ b: Tensor) -> [Double] {
@@ -36,7 +36,7 @@ import Tensors
         #expect(worst < 1e-10, "\(what): worst relative error \(worst)")
     }
 
-    @Test func matrixTimesTransposedStackIsOneGemmReadTransposed() throws {
+    @Test func matrixTimesTransposedStack() throws {
         // W @ Z with Z a transposed view of a dense [batch, n, k] stack (W1's W_PV @ Z).
         let w = try sample([11, 11], seed: 1)
         let zt = try sample([7, 41, 11], seed: 2)
