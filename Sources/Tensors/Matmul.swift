@@ -204,21 +204,24 @@ extension Tensor {
                 return out
             }
         }
+        // Every item accumulates into the one result, so each core sums its share of the items
+        // into a partial result of its own, and the partials are added at the end.
         let xa = x.matrixStack(batch), ya = y.matrixStack(batch)
-        var index = [Int](repeating: 0, count: batch.count)
-        for i in 0..<items {
-            var oa = 0, ob = 0
-            for (axis, j) in index.enumerated() { oa += j * xa.strides[axis]; ob += j * ya.strides[axis] }
-            gemm(xa, ya, out, offsetA: oa, offsetB: ob, offsetC: 0, m: m, n: n, k: k, accumulate: i > 0)
-            var axis = batch.count - 1
-            while axis >= 0 {
-                index[axis] += 1
-                if index[axis] < batch[axis] { break }
-                index[axis] = 0
-                axis -= 1
+        let sa = Array(xa.strides.dropLast(2)), sb = Array(ya.strides.dropLast(2))
+        let parts = min(Parallel.threads, max(1, items * m * n * k / BLASThreads.splitWork))
+        let partials = [out] + (1..<parts).map { _ in Tensor.uncheckedEmpty([m, n], count: m * n, dtype: x.dtype) }
+        let share = (items + parts - 1) / parts
+        Parallel.forEachRange(parts, minimumPerThread: 1) { range in
+            for p in range {
+                let lo = min(items, p * share), hi = min(items, lo + share)
+                if lo == hi { partials[p].fillZero() }
+                for i in lo..<hi {
+                    let (oa, ob) = itemOffsets(i, batch, sa, sb)
+                    gemm(xa, ya, partials[p], offsetA: oa, offsetB: ob, offsetC: 0, m: m, n: n, k: k, accumulate: i > lo, split: false)
+                }
             }
         }
-        return out
+        return try partials.dropFirst().reduce(out) { try Tensor.binary(.add, $0, $1) }
     }
 
     /// Itself when BLAS can read it as a matrix (unit stride along one axis, the other stride

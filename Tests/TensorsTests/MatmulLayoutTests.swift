@@ -69,6 +69,18 @@ import Tensors
         }
     }
 
+    @Test func batchSumsSplitIntoPartialsOverTheCores() throws {
+        // Σ_i x_i @ y_i where the batch cannot merge into one gemm (x dense [b, m, k]): each core
+        // sums a share of the items. Large enough to split, with uneven shares.
+        for (batch, m, k, n) in [(65, 11, 41, 11), (3, 150, 200, 90)] {
+            let x = try sample([batch, m, k], seed: 20), y = try sample([batch, k, n], seed: 21)
+            let perItem = naive(x, y)
+            var want = [Double](repeating: 0, count: m * n)
+            for t in 0..<batch { for e in 0..<(m * n) { want[e] += perItem[t * m * n + e] } }
+            expectClose(try Tensor.matmulSummingBatch(x, y), want, "Σ over \(batch) items of \(m)x\(k)x\(n)")
+        }
+    }
+
     @Test func float32TakesTheSameRoutes() throws {
         let w = try sample([11, 11], seed: 1).cast(to: .float32)
         let z = try sample([9, 41, 11], seed: 2).cast(to: .float32).transposed(1, 2)
