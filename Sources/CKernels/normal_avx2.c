@@ -193,8 +193,10 @@ INLINE void store_f64(double *out, int64_t *k, __m256d a, __m256d b, int bits) {
     _mm_storeu_pd(out + *k, _mm256_extractf128_pd(odd, 1)); *k += (bits >> 2) & 2;
 }
 
-KERNEL int64_t ck_normal_avx2_f32(const ck_normal_batch *batch, int64_t group, int64_t end, uint8_t *masks, float *out,
-                                  int64_t capacity, int64_t limit, int64_t *values, int64_t *pairs) {
+/// The group loop, for float (f64 == 0) or double output; inlined into each entry point with
+/// a constant `f64`, so each gets its own store.
+INLINE int64_t groups(const ck_normal_batch *batch, int64_t group, int64_t end, uint8_t *masks, void *out, int f64,
+                      int64_t capacity, int64_t limit, int64_t *values, int64_t *pairs) {
     int64_t k = *values, made = *pairs, g = group;
     if (g < end && made + 8 < limit && k + 16 <= capacity) {
         state256 st;
@@ -203,8 +205,13 @@ KERNEL int64_t ck_normal_avx2_f32(const ck_normal_batch *batch, int64_t group, i
             __m256d a0, b0, a1, b1;
             int accepted = evaluate(&st, g, &a0, &b0, &a1, &b1);
             masks[g] = (uint8_t)accepted;
-            store_f32(out, &k, a0, b0, accepted & 15);
-            store_f32(out, &k, a1, b1, accepted >> 4);
+            if (f64) {
+                store_f64((double *)out, &k, a0, b0, accepted & 15);
+                store_f64((double *)out, &k, a1, b1, accepted >> 4);
+            } else {
+                store_f32((float *)out, &k, a0, b0, accepted & 15);
+                store_f32((float *)out, &k, a1, b1, accepted >> 4);
+            }
             made += __builtin_popcount(accepted);
         }
     }
@@ -213,24 +220,14 @@ KERNEL int64_t ck_normal_avx2_f32(const ck_normal_batch *batch, int64_t group, i
     return g;
 }
 
+KERNEL int64_t ck_normal_avx2_f32(const ck_normal_batch *batch, int64_t group, int64_t end, uint8_t *masks, float *out,
+                                  int64_t capacity, int64_t limit, int64_t *values, int64_t *pairs) {
+    return groups(batch, group, end, masks, out, 0, capacity, limit, values, pairs);
+}
+
 KERNEL int64_t ck_normal_avx2_f64(const ck_normal_batch *batch, int64_t group, int64_t end, uint8_t *masks, double *out,
                                   int64_t capacity, int64_t limit, int64_t *values, int64_t *pairs) {
-    int64_t k = *values, made = *pairs, g = group;
-    if (g < end && made + 8 < limit && k + 16 <= capacity) {
-        state256 st;
-        start(&st, batch, g);
-        for (; g < end && made + 8 < limit && k + 16 <= capacity; g++) {
-            __m256d a0, b0, a1, b1;
-            int accepted = evaluate(&st, g, &a0, &b0, &a1, &b1);
-            masks[g] = (uint8_t)accepted;
-            store_f64(out, &k, a0, b0, accepted & 15);
-            store_f64(out, &k, a1, b1, accepted >> 4);
-            made += __builtin_popcount(accepted);
-        }
-    }
-    *values = k;
-    *pairs = made;
-    return g;
+    return groups(batch, group, end, masks, out, 1, capacity, limit, values, pairs);
 }
 
 #endif

@@ -182,41 +182,15 @@ INLINE uint32_t doubled(uint32_t m) {
 // Compaction goes through a register (maskz_compress) and a full store: compress straight to
 // memory is microcoded and slow on Zen 4.
 
-KERNEL int64_t ck_normal_avx512_f32(const ck_normal_batch *batch, int64_t group, int64_t end, uint8_t *masks, float *out,
-                                    int64_t capacity, int64_t limit, int64_t *values, int64_t *pairs) {
+/// The group loop, for float (f64 == 0) or double output; inlined into each entry point with
+/// a constant `f64`, so each gets its own packing and store.
+INLINE int64_t groups(const ck_normal_batch *batch, int64_t group, int64_t end, uint8_t *masks, void *out, int f64,
+                      int64_t capacity, int64_t limit, int64_t *values, int64_t *pairs) {
     int64_t k = *values, made = *pairs, g = group;
     if (g + WAYS <= end && made + 8 * WAYS < limit && k + 16 * WAYS <= capacity) {
         state512 st;
         start(&st, batch, g);
         const __m512i interleave = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-        for (; g + WAYS <= end && made + 8 * WAYS < limit && k + 16 * WAYS <= capacity; g += WAYS) {
-            __m512d as[WAYS], bs[WAYS];
-            __mmask8 acc[WAYS];
-            evaluate(&st, g, as, bs, acc);
-            EACH(j) {
-            __m512d a = as[j], b = bs[j];
-            __mmask8 accepted = acc[j];
-            masks[g + j] = accepted;
-            __m512 ab = _mm512_permutex2var_ps(_mm512_castps256_ps512(_mm512_cvtpd_ps(a)), interleave,
-                                               _mm512_castps256_ps512(_mm512_cvtpd_ps(b)));
-            _mm512_storeu_ps(out + k, _mm512_maskz_compress_ps((__mmask16)doubled(accepted), ab));
-            int n = __builtin_popcount(accepted);
-            k += 2 * n;
-            made += n;
-            }
-        }
-    }
-    *values = k;
-    *pairs = made;
-    return g;
-}
-
-KERNEL int64_t ck_normal_avx512_f64(const ck_normal_batch *batch, int64_t group, int64_t end, uint8_t *masks, double *out,
-                                    int64_t capacity, int64_t limit, int64_t *values, int64_t *pairs) {
-    int64_t k = *values, made = *pairs, g = group;
-    if (g + WAYS <= end && made + 8 * WAYS < limit && k + 16 * WAYS <= capacity) {
-        state512 st;
-        start(&st, batch, g);
         const __m512i first = _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11), last = _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15);
         for (; g + WAYS <= end && made + 8 * WAYS < limit && k + 16 * WAYS <= capacity; g += WAYS) {
             __m512d as[WAYS], bs[WAYS];
@@ -226,11 +200,19 @@ KERNEL int64_t ck_normal_avx512_f64(const ck_normal_batch *batch, int64_t group,
             __m512d a = as[j], b = bs[j];
             __mmask8 accepted = acc[j];
             masks[g + j] = accepted;
-            uint32_t lo = accepted & 15, hi = accepted >> 4;
-            _mm512_storeu_pd(out + k, _mm512_maskz_compress_pd((__mmask8)doubled(lo), _mm512_permutex2var_pd(a, first, b)));
-            k += 2 * __builtin_popcount(lo);
-            _mm512_storeu_pd(out + k, _mm512_maskz_compress_pd((__mmask8)doubled(hi), _mm512_permutex2var_pd(a, last, b)));
-            k += 2 * __builtin_popcount(hi);
+            if (f64) {
+                double *o = out;
+                uint32_t lo = accepted & 15, hi = accepted >> 4;
+                _mm512_storeu_pd(o + k, _mm512_maskz_compress_pd((__mmask8)doubled(lo), _mm512_permutex2var_pd(a, first, b)));
+                k += 2 * __builtin_popcount(lo);
+                _mm512_storeu_pd(o + k, _mm512_maskz_compress_pd((__mmask8)doubled(hi), _mm512_permutex2var_pd(a, last, b)));
+                k += 2 * __builtin_popcount(hi);
+            } else {
+                __m512 ab = _mm512_permutex2var_ps(_mm512_castps256_ps512(_mm512_cvtpd_ps(a)), interleave,
+                                                   _mm512_castps256_ps512(_mm512_cvtpd_ps(b)));
+                _mm512_storeu_ps((float *)out + k, _mm512_maskz_compress_ps((__mmask16)doubled(accepted), ab));
+                k += 2 * __builtin_popcount(accepted);
+            }
             made += __builtin_popcount(accepted);
             }
         }
@@ -238,6 +220,16 @@ KERNEL int64_t ck_normal_avx512_f64(const ck_normal_batch *batch, int64_t group,
     *values = k;
     *pairs = made;
     return g;
+}
+
+KERNEL int64_t ck_normal_avx512_f32(const ck_normal_batch *batch, int64_t group, int64_t end, uint8_t *masks, float *out,
+                                    int64_t capacity, int64_t limit, int64_t *values, int64_t *pairs) {
+    return groups(batch, group, end, masks, out, 0, capacity, limit, values, pairs);
+}
+
+KERNEL int64_t ck_normal_avx512_f64(const ck_normal_batch *batch, int64_t group, int64_t end, uint8_t *masks, double *out,
+                                    int64_t capacity, int64_t limit, int64_t *values, int64_t *pairs) {
+    return groups(batch, group, end, masks, out, 1, capacity, limit, values, pairs);
 }
 
 #endif
