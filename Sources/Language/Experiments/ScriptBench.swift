@@ -56,27 +56,31 @@ public struct ScriptBench {
         let timed = Array(times[skip...]).sorted()
         let mid = timed.count / 2
         let median = timed.count % 2 == 1 ? timed[mid] : (timed[mid - 1] + timed[mid]) / 2
-        var fields: [(String, JSONValue)] = [
-            ("file", .string(file)),
-            ("framework", .string("exp")),
-            ("steps", .number(Double(report.stepsDone))),
-            ("ms_per_step_median", .number(rounded(1000 * median, 3))),
-            ("ms_per_step_min", .number(rounded(1000 * (timed.first ?? 0), 3))),
-            ("warmup_s", .number(rounded(times[..<skip].reduce(0, +), 3))),
-            ("total_s", .number(rounded(times.reduce(0, +), 3))),
-            ("script_s", .number(rounded(result.scriptSeconds, 3))),
+        var fields: [String: Any] = [
+            "file": file,
+            "framework": "exp",
+            "steps": report.stepsDone,
+            "ms_per_step_median": rounded(1000 * median, 3),
+            "ms_per_step_min": rounded(1000 * (timed.first ?? 0), 3),
+            "warmup_s": rounded(times[..<skip].reduce(0, +), 3),
+            "total_s": rounded(times.reduce(0, +), 3),
+            "script_s": rounded(result.scriptSeconds, 3),
+            "output": result.output,
         ]
-        if let first = report.stepLosses.first { fields.append(("init_loss", .number(rounded(first, 5)))) }
-        if let last = report.stepLosses.last { fields.append(("final_loss", .number(rounded(last, 5)))) }
+        if let first = report.stepLosses.first { fields["init_loss"] = rounded(first, 5) }
+        if let last = report.stepLosses.last { fields["final_loss"] = rounded(last, 5) }
         let tail = report.stepLosses.suffix(max(tailSteps, 1))
-        if !tail.isEmpty { fields.append(("tail_loss", .number(rounded(tail.reduce(0, +) / Double(tail.count), 5)))) }
-        if result.reports.count > 1 { fields.append(("trains", .number(Double(result.reports.count)))) }
-        fields.append(("output", .array(result.output.map { .string($0) })))
-        if result.code != .ok { fields.append(("exit_code", .number(Double(result.code.rawValue)))) }
-        return JSONValue.object(fields).text
+        if !tail.isEmpty { fields["tail_loss"] = rounded(tail.reduce(0, +) / Double(tail.count), 5) }
+        if result.reports.count > 1 { fields["trains"] = result.reports.count }
+        if result.code != .ok { fields["exit_code"] = Int(result.code.rawValue) }
+        guard let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes]) else { return nil }
+        return String(decoding: data, as: UTF8.self)
     }
 
-    private func rounded(_ x: Double, _ places: Int) -> Double {
+    /// Rounded to `places` decimals; NaN and infinities (a run stopped on a non-finite loss)
+    /// become JSON null.
+    private func rounded(_ x: Double, _ places: Int) -> Any {
+        guard x.isFinite else { return NSNull() }
         let f = pow(10.0, Double(places))
         return (x * f).rounded() / f
     }
@@ -85,40 +89,4 @@ public struct ScriptBench {
 /// Collects printed lines (the runner's output closure is escaping).
 private final class LineSink: @unchecked Sendable {
     var items: [String] = []
-}
-
-/// Just enough JSON to write one ordered line.
-enum JSONValue {
-    case string(String)
-    case number(Double)
-    case array([JSONValue])
-    case object([(String, JSONValue)])
-
-    var text: String {
-        switch self {
-        case .string(let s): return JSONValue.quote(s)
-        case .number(let x):
-            guard x.isFinite else { return "null" }
-            if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
-            return "\(x)"
-        case .array(let xs): return "[" + xs.map(\.text).joined(separator: ", ") + "]"
-        case .object(let fields): return "{" + fields.map { "\(JSONValue.quote($0.0)): \($0.1.text)" }.joined(separator: ", ") + "}"
-        }
-    }
-
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
 }
