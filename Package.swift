@@ -33,7 +33,7 @@ let package = Package(
             path: "Benchmarks/CoreBench"),
         .executableTarget(
             name: "exp", dependencies: ["Tensors", "Autodiff", "Lab", "Language", "REPL", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors", "CKernels"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Tensors"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Autodiff", "Tensors"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language", "Lab", "Autodiff", "Tensors"], exclude: ["Golden"]),

@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 
 extension Tensor {
     /// Matrix product with NumPy `matmul` semantics: 1-D operands are promoted to a row
@@ -134,6 +135,14 @@ extension Tensor {
             let ob = offsetB + cols.lowerBound * (tb == CblasNoTrans ? 1 : ldb)
             let oc = offsetC + rows.lowerBound * n + cols.lowerBound
             if a.dtype == .float32 {
+                if OwnGemm.handles(m: rows.count, n: cols.count, bTransposed: tb != CblasNoTrans) {
+                    let (sai, sak) = ta == CblasNoTrans ? (lda, 1) : (1, lda)
+                    let (sbk, sbj) = tb == CblasNoTrans ? (ldb, 1) : (1, ldb)
+                    _ = ck_sgemm(Int64(rows.count), Int64(cols.count), Int64(k), a.pointer(Float.self) + oa, Int64(sai), Int64(sak),
+                                 b.pointer(Float.self) + ob, Int64(sbk), Int64(sbj), c.pointer(Float.self) + oc, Int64(n),
+                                 accumulate ? 1 : 0)
+                    return
+                }
                 cblas_sgemm(CblasRowMajor, ta, tb, Int32(rows.count), Int32(cols.count), Int32(k), 1,
                             a.pointer(Float.self) + oa, Int32(lda), b.pointer(Float.self) + ob, Int32(ldb),
                             accumulate ? 1 : 0, c.pointer(Float.self) + oc, Int32(n))

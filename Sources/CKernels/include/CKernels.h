@@ -43,4 +43,15 @@ int64_t ck_normal_groups_f64(int32_t kernel, const ck_normal_batch *batch, int64
                              uint8_t *masks, double *out, int64_t capacity, int64_t limit,
                              int64_t *values, int64_t *pairs);
 
+/// 1 when `ck_sgemm` runs on this CPU (it needs AVX-512F), else 0.
+int32_t ck_sgemm_available(void);
+
+/// Single-precision C = A·B, or C += A·B when `accumulate` is nonzero, for an m × k matrix A
+/// whose element (i, p) is at `a[i * sai + p * sak]`, a k × n matrix B whose element (p, j) is
+/// at `b[p * sbk + j * sbj]`, and a row-major C with row stride `ldc`. Each element sums its
+/// products in contraction order, so splitting the rows of C over threads does not change
+/// the result. Returns 0 without touching C when this CPU lacks the kernel.
+int32_t ck_sgemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t sai, int64_t sak, const float *b, int64_t sbk,
+                 int64_t sbj, float *c, int64_t ldc, int32_t accumulate);
+
 #endif

@@ -1,0 +1,20 @@
+import CKernels
+
+/// When a float32 product runs on exp's own kernel (`ck_sgemm`) instead of OpenBLAS.
+///
+/// Measured on this project's benchmark machine (AMD Zen 4, one core, OpenBLAS 0.3.21): the
+/// own kernel is 15–25% faster for products whose C is at most 128 columns wide (the d = 64
+/// projections, attention heads and weight gradients of small transformers), where OpenBLAS
+/// spends much of its time packing operands and zeroing C; OpenBLAS is 8–23% faster once C is
+/// 256 or more columns wide, and for short products with B read transposed (the kernel copies
+/// B's transpose first, which a few rows of C do not pay back).
+enum OwnGemm {
+    /// False when the CPU lacks AVX-512 (every product then runs on OpenBLAS), and in tests
+    /// that compare the two paths.
+    nonisolated(unsafe) static var enabled: Bool = ck_sgemm_available() != 0
+
+    @inline(__always)
+    static func handles(m: Int, n: Int, bTransposed: Bool) -> Bool {
+        enabled && n <= 128 && (!bTransposed || m >= 64)
+    }
+}
