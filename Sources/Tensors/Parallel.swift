@@ -1,4 +1,3 @@
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -29,18 +28,12 @@ public enum Parallel {
             return
         }
         let size = (count + parts - 1) / parts
-        withoutActuallyEscaping(body) { body in
-            let work = UncheckedBody(body)
-            DispatchQueue.concurrentPerform(iterations: parts) { i in
-                let lo = i * size
-                work.body(lo..<min(count, lo + size))
-            }
+        pool.run(parts: parts) { i in
+            let lo = i * size
+            body(lo..<min(count, lo + size))
         }
     }
-}
 
-/// The body handed to `concurrentPerform`; each iteration touches a disjoint range.
-private struct UncheckedBody: @unchecked Sendable {
-    let body: (Range<Int>) -> Void
-    init(_ body: @escaping (Range<Int>) -> Void) { self.body = body }
+    /// The workers beside the calling thread, started on first use.
+    private static let pool = WorkerPool(workers: threads - 1)
 }

@@ -43,6 +43,13 @@ int64_t ck_normal_groups_f64(int32_t kernel, const ck_normal_batch *batch, int64
                              uint8_t *masks, double *out, int64_t capacity, int64_t limit,
                              int64_t *values, int64_t *pairs);
 
+/// A hint to the CPU that the caller is spinning on a shared flag (x86 `pause`).
+static inline void ck_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
 /// 1 when `ck_sgemm` runs on this CPU (it needs AVX-512F), else 0.
 int32_t ck_sgemm_available(void);
 
