@@ -31,8 +31,9 @@ final class WorkerPool: @unchecked Sendable {
     private let busy = Atomic<Bool>(false)
     /// Workers waiting on `wake`.
     private let sleepers = Atomic<Int>(0)
-    private var mutex = pthread_mutex_t()
-    private var wake = pthread_cond_t()
+    /// Guard the sleep and wake-up of workers (allocated once: the pool lives as long as the process).
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let wake = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
     /// The current job's body; written before the job is published in `claim`, read only by a
     /// thread that has claimed one of its parts (so the job cannot end while it is read).
@@ -40,8 +41,8 @@ final class WorkerPool: @unchecked Sendable {
     private var generation = 0
 
     init(workers: Int) {
-        pthread_mutex_init(&mutex, nil)
-        pthread_cond_init(&wake, nil)
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(wake, nil)
         for _ in 0..<workers {
             var thread = pthread_t()
             let context = Unmanaged.passRetained(self).toOpaque()
@@ -67,9 +68,9 @@ final class WorkerPool: @unchecked Sendable {
             finished.store(0, ordering: .relaxed)
             claim.store(Self.encode(job: generation, parts: parts, next: 0), ordering: .sequentiallyConsistent)
             if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
-                pthread_mutex_lock(&mutex)
-                pthread_cond_broadcast(&wake)
-                pthread_mutex_unlock(&mutex)
+                pthread_mutex_lock(mutex)
+                pthread_cond_broadcast(wake)
+                pthread_mutex_unlock(mutex)
             }
             runParts(of: generation)
             while finished.load(ordering: .acquiring) < parts { ck_cpu_relax() }
@@ -118,15 +119,15 @@ final class WorkerPool: @unchecked Sendable {
             spins += 1
             if spins & 255 == 0 && Self.now() > deadline { break }
         }
-        pthread_mutex_lock(&mutex)
+        pthread_mutex_lock(mutex)
         _ = sleepers.add(1, ordering: .sequentiallyConsistent)
         var job = Self.decode(claim.load(ordering: .sequentiallyConsistent)).job
         while job == seen {
-            pthread_cond_wait(&wake, &mutex)
+            pthread_cond_wait(wake, mutex)
             job = Self.decode(claim.load(ordering: .sequentiallyConsistent)).job
         }
         _ = sleepers.subtract(1, ordering: .sequentiallyConsistent)
-        pthread_mutex_unlock(&mutex)
+        pthread_mutex_unlock(mutex)
         return job
     }
 
