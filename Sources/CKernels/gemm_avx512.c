@@ -103,6 +103,21 @@ KERNEL void gemm_avx512(int64_t m, int64_t n, int64_t k, const float *a, int64_t
 }
 #endif
 
+int32_t ck_sgemm_batch(int64_t count, const int64_t *offsets_a, const int64_t *offsets_b, int64_t stride_c, int64_t m,
+                       int64_t n, int64_t k, const float *a, int64_t sai, int64_t sak, const float *b, int64_t sbk,
+                       int64_t sbj, float *c, int64_t ldc) {
+#if defined(__x86_64__)
+    if (!ck_sgemm_available()) return 0;
+    for (int64_t t = 0; t < count; t++)
+        gemm_avx512(m, n, k, a + offsets_a[t], sai, sak, b + offsets_b[t], sbk, sbj, c + t * stride_c, ldc, false);
+    return 1;
+#else
+    (void)count; (void)offsets_a; (void)offsets_b; (void)stride_c; (void)m; (void)n; (void)k; (void)a; (void)sai;
+    (void)sak; (void)b; (void)sbk; (void)sbj; (void)c; (void)ldc;
+    return 0;
+#endif
+}
+
 int32_t ck_sgemm_available(void) {
 #if defined(__x86_64__)
     __builtin_cpu_init();

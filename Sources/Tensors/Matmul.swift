@@ -53,6 +53,7 @@ extension Tensor {
             let minimum = max(1, (1 << 16) / perItem)
             let byItems = batchCount / minimum >= Parallel.threads
             Parallel.forEachRange(byItems ? batchCount : 0, minimumPerThread: minimum) { range in
+                if ownKernelStack(xa, yb, out, items: range, batch: batch, sa: sa, sb: sb, m: m, n: n, k: k) { return }
                 for i in range {
                     let (oa, ob) = itemOffsets(i, batch, sa, sb)
                     gemm(xa, yb, out, offsetA: oa, offsetB: ob, offsetC: i * m * n, m: m, n: n, k: k, split: false)
@@ -136,8 +137,7 @@ extension Tensor {
             let oc = offsetC + rows.lowerBound * n + cols.lowerBound
             if a.dtype == .float32 {
                 if OwnGemm.handles(m: rows.count, n: cols.count, bTransposed: tb != CblasNoTrans) {
-                    let (sai, sak) = ta == CblasNoTrans ? (lda, 1) : (1, lda)
-                    let (sbk, sbj) = tb == CblasNoTrans ? (ldb, 1) : (1, ldb)
+                    let (sai, sak) = elementStrides(ta, lda), (sbk, sbj) = elementStrides(tb, ldb)
                     _ = ck_sgemm(Int64(rows.count), Int64(cols.count), Int64(k), a.pointer(Float.self) + oa, Int64(sai), Int64(sak),
                                  b.pointer(Float.self) + ob, Int64(sbk), Int64(sbj), c.pointer(Float.self) + oc, Int64(n),
                                  accumulate ? 1 : 0)
@@ -168,6 +168,32 @@ extension Tensor {
                 if lo < hi { alongRows ? call(lo..<hi, 0..<n) : call(0..<m, lo..<hi) }
             }
         }
+    }
+
+    /// The items `items` of a float32 stack product on the own kernel, in one call (a stack of
+    /// attention heads is hundreds of products of ~10^5 multiply-adds, where per-call overhead
+    /// shows). False, doing nothing, when the own kernel does not take this shape.
+    private static func ownKernelStack(_ a: Tensor, _ b: Tensor, _ c: Tensor, items: Range<Int>, batch: [Int], sa: [Int], sb: [Int],
+                                       m: Int, n: Int, k: Int) -> Bool {
+        let (ta, lda) = blasLayout(a), (tb, ldb) = blasLayout(b)
+        guard a.dtype == .float32, k > 0, OwnGemm.handles(m: m, n: n, bTransposed: tb != CblasNoTrans) else { return false }
+        var offsetsA = [Int64](), offsetsB = [Int64]()
+        offsetsA.reserveCapacity(items.count)
+        offsetsB.reserveCapacity(items.count)
+        for i in items {
+            let (oa, ob) = itemOffsets(i, batch, sa, sb)
+            offsetsA.append(Int64(oa))
+            offsetsB.append(Int64(ob))
+        }
+        let (sai, sak) = elementStrides(ta, lda), (sbk, sbj) = elementStrides(tb, ldb)
+        return ck_sgemm_batch(Int64(items.count), offsetsA, offsetsB, Int64(m * n), Int64(m), Int64(n), Int64(k), a.pointer(Float.self),
+                              Int64(sai), Int64(sak), b.pointer(Float.self), Int64(sbk), Int64(sbj),
+                              c.pointer(Float.self) + items.lowerBound * m * n, Int64(n)) != 0
+    }
+
+    /// The strides of a BLAS operand's element (row, column) in memory.
+    private static func elementStrides(_ trans: CBLAS_TRANSPOSE, _ ld: Int) -> (Int, Int) {
+        trans == CblasNoTrans ? (ld, 1) : (1, ld)
     }
 
     /// Σ over the batch of `x_i @ y_i` for stacks `[..., m, k]` and `[..., k, n]` with the same

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Rows of a stack of matrices that are entirely zero.
 ///
 /// A loss read off a few positions (the last token's logits, one entry of a regression output)
@@ -14,27 +16,57 @@ extension Tensor {
         let m = shape[rank - 2], n = shape[rank - 1]
         guard m > 0, n > 0 else { return [] }
         let items = count / (m * n)
-        var marked = [Bool](repeating: false, count: m)
-        var found = 0
-        func scan<E: BinaryFloatingPoint>(_: E.Type) -> Bool {
-            let p = pointer(E.self)
-            for t in 0..<items {
-                for i in 0..<m where !marked[i] {
-                    let row = p + (t * m + i) * n
-                    // `!(x == 0)` is true for NaN too.
-                    var j = 0
-                    while j < n && row[j] == 0 { j += 1 }
-                    if j < n {
-                        marked[i] = true
-                        found += 1
-                        if found > limit { return false }
-                    }
+        let base = UnsafeRawPointer(storage.base) + offset * dtype.byteWidth
+        let rowBytes = n * dtype.byteWidth
+        // A row is zero when every element is +0 or -0: all bits but the sign bits clear (NaN
+        // has exponent bits set, so it counts as nonzero).
+        let rowIsZero: (UnsafeRawPointer) -> Bool = dtype == .float32
+            ? { Self.allZero($0, words: n, signMask: 0x7FFF_FFFF as UInt32) }
+            : { Self.allZero($0, words: n, signMask: 0x7FFF_FFFF_FFFF_FFFF as UInt64) }
+        /// Marks the rows holding nonzeros in matrices `items`; false once more than `limit` do.
+        func scan(_ items: Range<Int>, _ marked: inout [Bool]) -> Bool {
+            var found = marked.lazy.filter { $0 }.count
+            for t in items {
+                for i in 0..<m where !marked[i] && !rowIsZero(base + (t * m + i) * rowBytes) {
+                    marked[i] = true
+                    found += 1
+                    if found > limit { return false }
                 }
             }
             return true
         }
-        let sparse = dtype == .float32 ? scan(Float.self) : scan(Double.self)
-        return sparse ? marked.indices.filter { marked[$0] } : nil
+        // The first matrix alone settles a dense tensor; the rest are read by both cores.
+        var marked = [Bool](repeating: false, count: m)
+        guard scan(0..<1, &marked) else { return nil }
+        let parts = Mutex([[Bool]]())
+        Parallel.forEachRange(items - 1, minimumPerThread: max(1, (1 << 14) / (m * n))) { range in
+            var local = marked
+            let sparse = scan(range.lowerBound + 1..<range.upperBound + 1, &local)
+            parts.withLock { $0.append(sparse ? local : []) }
+        }
+        for part in parts.withLock({ $0 }) {
+            guard part.count == m else { return nil }
+            for i in 0..<m where part[i] { marked[i] = true }
+        }
+        let rows = marked.indices.filter { marked[$0] }
+        return rows.count <= limit ? rows : nil
+    }
+
+    /// True when each of `words` words at `p`, masked with `signMask`, is zero.
+    @inline(__always)
+    private static func allZero<W: FixedWidthInteger & SIMDScalar>(_ p: UnsafeRawPointer, words: Int, signMask: W) -> Bool {
+        var bits = SIMD16<W>(repeating: 0)
+        var j = 0
+        while j + 16 <= words {
+            bits |= p.loadUnaligned(fromByteOffset: j * W.bitWidth / 8, as: SIMD16<W>.self)
+            j += 16
+        }
+        var rest: W = 0
+        while j < words {
+            rest |= p.loadUnaligned(fromByteOffset: j * W.bitWidth / 8, as: W.self)
+            j += 1
+        }
+        return rest & signMask == 0 && bits & SIMD16(repeating: signMask) == .zero
     }
 
     /// `self[..., rows, :]`: the given rows of every matrix of the stack (a view when they are

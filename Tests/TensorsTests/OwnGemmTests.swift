@@ -88,6 +88,35 @@ import Tensors
         }
     }
 
+    @Test func float32StacksAgreeWithTripleLoop() throws {
+        // Stacks run item by item on the own kernel in one call per core, including broadcast
+        // batch axes and transposed items.
+        let g = RandomGenerator(seed: 13)
+        let cases: [([Int], [Int], Bool)] = [([64, 32, 32], [64, 32, 64], false), ([2, 1, 37, 20], [1, 3, 20, 48], false),
+                                             ([40, 20, 33], [40, 20, 48], true)]
+        for (sa, sb, transposeA) in cases {
+            var a = try Tensor.normal(sa, dtype: .float32, generator: g)
+            let b = try Tensor.normal(sb, dtype: .float32, generator: g)
+            if transposeA { a = try a.transposed(a.rank - 2, a.rank - 1) }
+            let batch = try Shape.broadcast(Array(a.shape.dropLast(2)), Array(b.shape.dropLast(2)), op: "test")
+            let wa = try a.expanded(to: batch + Array(a.shape.suffix(2))).contiguous().toDoubles()
+            let wb = try b.expanded(to: batch + Array(b.shape.suffix(2))).contiguous().toDoubles()
+            let got = try Tensor.matmul(a, b).toDoubles()
+            let m = a.shape[a.rank - 2], k = a.shape[a.rank - 1], n = b.shape[b.rank - 1]
+            var worst = 0.0
+            for t in 0..<Shape.count(batch) {
+                for i in 0..<m {
+                    for j in 0..<n {
+                        var s = 0.0
+                        for p in 0..<k { s += wa[(t * m + i) * k + p] * wb[(t * k + p) * n + j] }
+                        worst = max(worst, abs(got[(t * m + i) * n + j] - s))
+                    }
+                }
+            }
+            #expect(worst < 1e-4 * Double(k).squareRoot(), "\(sa) @ \(sb): worst error \(worst)")
+        }
+    }
+
     @Test func rowsOfAProductDoNotDependOnTheOtherRows() throws {
         // A prompt's activations must not change with the batch it is in: the first rows of a
         // product split over the cores equal, bit for bit, the product of those rows alone.

@@ -61,4 +61,10 @@ int32_t ck_sgemm_available(void);
 int32_t ck_sgemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t sai, int64_t sak, const float *b, int64_t sbk,
                  int64_t sbj, float *c, int64_t ldc, int32_t accumulate);
 
+/// `ck_sgemm` (overwriting C) for each of `count` products of a stack: product t reads A at
+/// `a + offsets_a[t]`, B at `b + offsets_b[t]` and writes C at `c + t * stride_c`.
+int32_t ck_sgemm_batch(int64_t count, const int64_t *offsets_a, const int64_t *offsets_b, int64_t stride_c, int64_t m,
+                       int64_t n, int64_t k, const float *a, int64_t sai, int64_t sak, const float *b, int64_t sbk,
+                       int64_t sbj, float *c, int64_t ldc);
+
 #endif
