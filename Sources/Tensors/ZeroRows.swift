@@ -87,21 +87,14 @@ extension Tensor {
         let out = Tensor.uncheckedEmpty(outShape, count: Shape.count(outShape), dtype: dtype)
         out.fillZero()
         let part = contiguous()
-        let n = shape[rank - 1], r = rows.count
-        let items = r * n == 0 ? 0 : part.count / (r * n)
-        func place<E>(_: E.Type) {
-            let src = part.pointer(E.self), dst = out.pointer(E.self)
-            for t in 0..<items {
-                for (j, i) in rows.enumerated() {
-                    (dst + (t * m + i) * n).update(from: src + (t * r + j) * n, count: n)
-                }
+        let r = rows.count, rowBytes = shape[rank - 1] * dtype.byteWidth
+        let items = r * rowBytes == 0 ? 0 : part.count * dtype.byteWidth / (r * rowBytes)
+        let src = UnsafeRawPointer(part.storage.base) + part.offset * dtype.byteWidth
+        let dst = out.storage.base + out.offset * dtype.byteWidth
+        for t in 0..<items {
+            for (j, i) in rows.enumerated() {
+                (dst + (t * m + i) * rowBytes).copyMemory(from: src + (t * r + j) * rowBytes, byteCount: rowBytes)
             }
-        }
-        switch dtype {
-        case .float32: place(Float.self)
-        case .float64: place(Double.self)
-        case .int64: place(Int.self)
-        case .bool: place(UInt8.self)
         }
         return out
     }
