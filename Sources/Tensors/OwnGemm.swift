@@ -9,12 +9,11 @@ import CKernels
 /// 256 or more columns wide, and for short products with B read transposed (the kernel copies
 /// B's transpose first, which a few rows of C do not pay back).
 enum OwnGemm {
-    /// False when the CPU lacks AVX-512 (every product then runs on OpenBLAS), and in tests
-    /// that compare the two paths.
-    nonisolated(unsafe) static var enabled: Bool = ck_sgemm_available() != 0
+    /// False when the CPU lacks AVX-512: every product then runs on OpenBLAS.
+    static let available = ck_sgemm_available() != 0
 
     @inline(__always)
     static func handles(m: Int, n: Int, bTransposed: Bool) -> Bool {
-        enabled && n <= 128 && (!bTransposed || m >= 64)
+        available && n <= 128 && (!bTransposed || m >= 64)
     }
 }
