@@ -56,7 +56,7 @@ extension Session {
         case "quit", "q", "exit":
             return .quit
         default:
-            let hint = Suggest.closest(name, in: Self.commands.map(\.name)).map { "did you mean `:\($0)`?" }
+            let hint = DidYouMean.closest(name, in: Self.commands.map(\.name)).map { "did you mean `:\($0)`?" }
                 ?? "commands: " + Self.commands.map { ":" + $0.name }.joined(separator: " ")
             report([Diagnostic(.syntax, "unknown command `:\(name)`", at: nil, hint: hint)])
             return .failed

@@ -63,7 +63,7 @@ public enum Help {
             return "\(name): \(Session.describeType(v)) (defined in this session)\n"
         }
         let candidates = Builtins.names + Array(keywords.keys) + Session.commands.map(\.name) + Array(session.definedNames)
-        let suggestion = Suggest.closest(name, in: candidates).map { " — did you mean `\($0)`?" } ?? ""
+        let suggestion = DidYouMean.closest(name, in: candidates).map { " — did you mean `\($0)`?" } ?? ""
         return "no help for `\(name)`\(suggestion)\n"
     }
 

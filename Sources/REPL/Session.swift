@@ -80,7 +80,7 @@ public final class Session {
         config.quiet = options.quiet
         config.terminalOutput = { [unowned self] in self.output($0) }
         runtime = ExperimentRuntime(config)
-        interpreter = Interpreter(options: Interpreter.Options(outputDirectory: options.outDirectory, quiet: options.quiet),
+        interpreter = Interpreter(options: Interpreter.Options(),
                                   experiments: runtime, output: { [unowned self] in self.output($0 + "\n") })
         transcript.clear()
         ghostNames = []

@@ -11,6 +11,9 @@ struct Check: ParsableCommand {
     func run() throws {
         var runner = ScriptRunner()
         runner.color = DiagnosticRenderer.standardErrorIsTerminal
+        // The same experiments layer as `exp run`, so check knows the names it adds (`evaluate`
+        // in a train block); nothing runs, so it never creates a run directory.
+        runner.makeExperiments = { ExperimentRuntime(ExperimentRuntime.Config(scriptPath: file)) }
         let code = runner.check(path: file)
         if code != .ok { throw ExitCode(code.rawValue) }
     }

@@ -28,7 +28,7 @@ struct Run: ParsableCommand {
     var sweepChild: String?
 
     func run() throws {
-        var options = Interpreter.Options(outputDirectory: outputDirectory, quiet: quiet)
+        var options = Interpreter.Options()
         for text in overrides {
             do {
                 let (name, value) = try ScriptRunner.parseOverride(text)

@@ -159,14 +159,14 @@ struct DiagnosticTests {
 
     @Test func suggestions() {
         let names = ["learning_rate", "lr", "theta", "Theta", "steps", "relu", "softmax"]
-        #expect(DidYouMean.suggestion(for: "lerning_rate", in: names) == "learning_rate")
-        #expect(DidYouMean.suggestion(for: "thetaa", in: names) == "theta")
-        #expect(DidYouMean.suggestion(for: "THETA", in: names) == "Theta")
-        #expect(DidYouMean.suggestion(for: "sofmtax", in: names) == "softmax")
-        #expect(DidYouMean.suggestion(for: "x", in: ["y", "z"]) == nil)
-        #expect(DidYouMean.suggestion(for: "completely_different", in: names) == nil)
-        #expect(DidYouMean.hint(for: "stesp", in: names) == "did you mean 'steps'?")
-        #expect(DidYouMean.hint(for: "theta_", in: names) == "did you mean 'theta' or 'Theta'?")
+        #expect(DidYouMean.closest("lerning_rate", in: names) == "learning_rate")
+        #expect(DidYouMean.closest("thetaa", in: names) == "theta")
+        // Case is ignored; ties go to the alphabetically first name.
+        #expect(DidYouMean.closest("THETA", in: names) == "Theta")
+        #expect(DidYouMean.closest("sofmtax", in: names) == "softmax")
+        #expect(DidYouMean.closest("completely_different", in: names) == nil)
+        #expect(DidYouMean.closest("", in: names) == nil)
+        #expect(DidYouMean.hint(for: "stesp", in: names) == "did you mean `steps`?")
         #expect(DidYouMean.hint(for: "zzz", in: names) == nil)
     }
 }

@@ -13,12 +13,6 @@ struct PlotStatement {
     var positional: [(Value, Expr)] = []
     var keywords: [String: (Value, Expr)] = [:]
 
-    static let options: [PlotKind: [String]] = [
-        .plot: ["title", "x", "y", "xlabel", "ylabel", "hline", "hline_label", "vline", "vline_label", "labels", "to", "ylim", "xlim"],
-        .scatter: ["title", "x", "y", "xlabel", "ylabel", "hline", "hline_label", "labels", "to"],
-        .heatmap: ["title", "titles", "to", "cmap", "rows", "cols", "xlabel", "ylabel", "columns"],
-    ]
-
     init(_ context: ExperimentContext, runtime: ExperimentRuntime) throws {
         guard case .plot(let kind, let args) = context.statement.kind else { throw context.error("internal: not a plot") }
         self.context = context
@@ -26,17 +20,15 @@ struct PlotStatement {
         self.kind = kind
         for a in args {
             let v = try context.evaluate(a.value)
+            // Option names and the presence of something to draw were checked by the resolver
+            // (`Resolver.checkPlot`) against `PlotVocabulary`.
             if let label = a.label {
-                guard Self.options[kind]!.contains(label.name) else {
-                    throw ScriptError(.argument, "\(kind.rawValue) has no option `\(label.name)`",
-                                      hint: Suggest.closest(label.name, in: Self.options[kind]!).map { "did you mean `\($0)`?" }
-                                        ?? "options: \(Self.options[kind]!.joined(separator: ", "))", span: label.span)
-                }
                 keywords[label.name] = (v, a.value)
             } else {
                 positional.append((v, a.value))
             }
         }
+        // The resolver reports this before anything runs; kept so no path can index an empty list.
         guard !positional.isEmpty else {
             throw ScriptError(.argument, "\(kind.rawValue) needs something to draw", span: context.span)
         }

@@ -73,7 +73,7 @@ enum SaveLoad {
             for (name, t) in loaded {
                 guard let current = try o.member(name, ctx) else {
                     throw ScriptError(.name, "\(url.lastPathComponent) has `\(name)`, which \(o.typeName) \(o.name) does not have",
-                                      hint: Suggest.closest(name, in: o.memberNames).map { "did you mean `\($0)`?" }, span: targetExpr.span)
+                                      hint: DidYouMean.hint(for: name, in: o.memberNames), span: targetExpr.span)
                 }
                 if case .tensor(let c) = current, c.shape != t.shape {
                     throw ScriptError(.shape, "`\(name)` in \(url.lastPathComponent) has shape \(TensorError.show(t.shape)), the model's has \(TensorError.show(c.shape))", span: targetExpr.span)

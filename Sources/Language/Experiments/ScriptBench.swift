@@ -33,7 +33,7 @@ public struct ScriptBench {
     public func measure(path: String) -> Result {
         let out = NSTemporaryDirectory() + "exp-bench-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: out) }
-        var options = Interpreter.Options(outputDirectory: nil, quiet: true)
+        var options = Interpreter.Options()
         options.overrides = overrides
         var config = ExperimentRuntime.Config(scriptPath: path, scriptText: nil, outDirectory: out)
         config.quiet = true

@@ -54,7 +54,7 @@ final class TrainRun {
         let unknown = settings.freeze.filter { !model.parameterNames.contains($0) }
         if let u = unknown.first {
             throw ScriptError(.name, "cannot freeze `\(u)`: model \(modelName) has no param of that name",
-                              hint: Suggest.closest(u, in: model.parameterNames).map { "did you mean `\($0)`?" }, span: context.span)
+                              hint: DidYouMean.hint(for: u, in: model.parameterNames), span: context.span)
         }
         context.set("evaluate", .function(makeEvaluate()))
     }

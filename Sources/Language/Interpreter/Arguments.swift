@@ -39,7 +39,7 @@ public struct Arguments {
             let index = positional.count + k
             guard let p = parameters.firstIndex(where: { $0.name == kw.name && $0.kind != .variadic }) else {
                 let names = parameters.filter { $0.kind != .variadic }.map(\.name)
-                let hint = Suggest.closest(kw.name, in: names).map { "did you mean `\($0)`?" }
+                let hint = DidYouMean.hint(for: kw.name, in: names)
                     ?? (names.isEmpty ? "\(function) takes no keyword arguments" : "parameters: " + names.joined(separator: ", "))
                 throw ScriptError(.argument, "\(function) has no parameter named `\(kw.name)`", hint: hint, argument: index)
             }

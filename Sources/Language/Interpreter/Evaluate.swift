@@ -167,7 +167,7 @@ extension Interpreter {
         case .object(let o): candidates = o.memberNames
         default: candidates = Builtins.names
         }
-        let hint = Suggest.closest(name, in: candidates).map { "did you mean `\($0)`?" }
+        let hint = DidYouMean.hint(for: name, in: candidates)
         if case .record(let r) = v {
             return ScriptError(.name, "record has no field `\(name)`",
                                hint: hint ?? (r.names.isEmpty ? nil : "fields: " + r.names.joined(separator: ", ")), span: span)

@@ -152,7 +152,7 @@ extension Interpreter {
             case .object(let o):
                 guard try located(mspan, { try o.setMember(name, v, CallContext(self)) }) else {
                     throw ScriptError(.name, "cannot assign to member `\(name)` of a \(o.typeName)",
-                                      hint: Suggest.closest(name, in: o.memberNames).map { "did you mean `\($0)`?" }, span: mspan)
+                                      hint: DidYouMean.hint(for: name, in: o.memberNames), span: mspan)
                 }
             default:
                 throw ScriptError(.type, "cannot assign to a member of a \(b.typeName)", span: mspan)

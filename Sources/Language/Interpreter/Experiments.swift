@@ -123,6 +123,7 @@ extension Resolver {
         func outer(_ e: Expr) { proto.outer[ObjectIdentifier(e)] = resolve(e) }
         switch s.kind {
         case .train(let model, let task, let optimizer, let items):
+            checkTrainItems(items)
             outer(model); outer(task); optimizer.map(outer)
             for n in Resolver.logNames(items) {
                 let slot = globalSlot(n)
@@ -133,7 +134,8 @@ extension Resolver {
             resolveTrainItems(items, proto)
             proto.innerSize = popFrame()
             for n in Resolver.logNames(items) { pending.remove(n) }
-        case .plot(_, let args):
+        case .plot(let kind, let args):
+            checkPlot(kind, args, at: s.span)
             for a in args { outer(a.value) }
         case .sweep(let bindings, let body):
             for b in bindings { outer(b.values) }

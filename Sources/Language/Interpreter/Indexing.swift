@@ -30,7 +30,7 @@ enum Indexing {
                 throw ScriptError(.type, "records are indexed by a field name string", hint: "or use record.field")
             }
             guard let v = r[k] else {
-                throw ScriptError(.name, "record has no field `\(k)`", hint: Suggest.closest(k, in: r.names).map { "did you mean `\($0)`?" })
+                throw ScriptError(.name, "record has no field `\(k)`", hint: DidYouMean.hint(for: k, in: r.names))
             }
             return v
         case .object(let o):

@@ -12,10 +12,6 @@ import Tensors
 public final class Interpreter {
     /// Settings of a run.
     public struct Options {
-        /// `--out DIR`: the run directory the experiments layer writes to.
-        public var outputDirectory: String?
-        /// `--quiet`: less chatter from the experiments layer (print still prints).
-        public var quiet = false
         /// Deepest chain of script function calls before "recursion too deep".
         public var maxCallDepth = 1000
         /// Stop with an error after this many loop iterations and calls (robustness tests).
@@ -23,10 +19,7 @@ public final class Interpreter {
         /// `--set name=value` overrides of top-level `let`s and `seed`.
         public var overrides: [String: Value] = [:]
 
-        public init(outputDirectory: String? = nil, quiet: Bool = false) {
-            self.outputDirectory = outputDirectory
-            self.quiet = quiet
-        }
+        public init() {}
     }
 
     public let options: Options

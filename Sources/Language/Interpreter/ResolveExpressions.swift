@@ -13,10 +13,8 @@ extension Resolver {
         case .name(let n):
             switch lookup(n) {
             case .local(let ref)?:
-                e.resolvedDepth = ref.depth; e.resolvedSlot = ref.slot
                 return .local(ref, name: n, span: e.span)
             case .global(let slot)?:
-                e.resolvedDepth = -2; e.resolvedSlot = slot
                 return .global(slot, name: n, span: e.span)
             case .builtin(let b)?:
                 return .constant(.function(b))
@@ -101,7 +99,7 @@ extension Resolver {
             guard let label = a.label else { continue }
             let names = params.filter { $0.kind != .variadic }.map(\.name)
             if !names.contains(label.name) {
-                let hint = Suggest.closest(label.name, in: names).map { "did you mean `\($0)`?" }
+                let hint = DidYouMean.hint(for: label.name, in: names)
                     ?? (names.isEmpty ? nil : "parameters: " + names.joined(separator: ", "))
                 error(.argument, "\(name) has no parameter named `\(label.name)`", at: label.span, hint: hint)
                 return

@@ -141,7 +141,7 @@ final class Resolver {
 
     func unknownName(_ name: String, at span: SourceSpan) {
         let keywords = Keyword.allCases.map(\.rawValue)
-        var hint = Suggest.closest(name, in: visibleNames() + keywords).map { "did you mean `\($0)`?" }
+        var hint = DidYouMean.hint(for: name, in: visibleNames() + keywords)
         if hint == nil, pending.contains(name) { hint = "`\(name)` is defined later in the file; move its definition above this use" }
         error(.name, "unknown name `\(name)`", at: span, hint: hint)
     }

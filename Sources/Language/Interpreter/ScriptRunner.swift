@@ -151,7 +151,7 @@ public struct ScriptRunner {
         let unknown = options.overrides.keys.filter { $0 != "seed" && !names.contains($0) }.sorted()
         guard let first = unknown.first else { return nil }
         let listed = names.sorted().joined(separator: ", ")
-        let hint = Suggest.closest(first, in: Array(names) + ["seed"]).map { "did you mean `\($0)`?" }
+        let hint = DidYouMean.hint(for: first, in: Array(names) + ["seed"])
             ?? (listed.isEmpty ? "the script defines no top-level names" : "top-level names: \(listed), seed")
         report([Diagnostic(.argument, "--set \(first): the script does not define `\(first)`", at: nil, hint: hint)])
         return .usage
@@ -185,14 +185,6 @@ public struct ScriptRunner {
             guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent(name).path), !data.isEmpty else { return nil }
             return SourceFile(name: "prelude/" + name, bytes: Array(data))
         }
-    }
-
-    /// The whole prelude as one source (the files joined in order), for callers that run it
-    /// in one go.
-    public static func preludeSource() -> SourceFile? {
-        let files = preludeSources()
-        guard !files.isEmpty else { return nil }
-        return SourceFile(name: "prelude.exp", text: files.map(\.text).joined(separator: "\n"))
     }
 
     func report(_ ds: [Diagnostic]) {

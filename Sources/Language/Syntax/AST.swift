@@ -255,11 +255,6 @@ public final class Expr: @unchecked Sendable {
     /// keeps no separate node for parentheses).
     public let span: SourceSpan
 
-    /// Free for the interpreter's resolver (e.g. scope depth of a `.name`); the parser sets -1.
-    public var resolvedDepth: Int = -1
-    /// Free for the interpreter's resolver (e.g. slot of a `.name`); the parser sets -1.
-    public var resolvedSlot: Int = -1
-
     public init(_ kind: Kind, span: SourceSpan) {
         self.kind = kind
         self.span = span

@@ -235,9 +235,9 @@ extension Parser {
         }
     }
 
-    /// The settings a train block knows. One of these followed by `(` or `[` is still a setting
-    /// (`loss (output - y) ** 2`), not a call.
-    public static let trainSettingWords: Set<String> = ["steps", "epochs", "batch", "loss", "time", "clip", "clip_value", "schedule", "freeze"]
+    /// The settings a train block knows (`TrainVocabulary`). One of these followed by `(` or `[`
+    /// is still a setting (`loss (output - y) ** 2`), not a call.
+    static let trainSettingWords: Set<String> = Set(TrainVocabulary.names)
 
     /// A setting is `IDENT value` on one line; the value must not begin with a token that could
     /// continue an expression (`(`, `[`, `.`, a binary operator other than unary minus), so
