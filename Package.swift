@@ -20,6 +20,7 @@ let package = Package(
             name: "CEditLine", pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]),
         .target(name: "CKernels"),
+        .target(name: "CProcess"),
         .target(
             name: "Tensors",
             dependencies: ["CBLAS", "CKernels", .product(name: "RealModule", package: "swift-numerics")]),
@@ -32,7 +33,7 @@ let package = Package(
             name: "CoreBench", dependencies: ["Tensors", "Autodiff", "CBLAS"],
             path: "Benchmarks/CoreBench"),
         .executableTarget(
-            name: "exp", dependencies: ["Tensors", "Autodiff", "Lab", "Language", "REPL", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            name: "exp", dependencies: ["Tensors", "Autodiff", "Lab", "Language", "REPL", "CProcess", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "CKernels"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Tensors"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Autodiff", "Tensors"]),

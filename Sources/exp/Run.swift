@@ -18,6 +18,9 @@ struct Run: ParsableCommand {
     @Flag(help: "Print less progress output.")
     var quiet = false
 
+    @Flag(help: "With --out: replace an earlier run in that directory instead of refusing.")
+    var force = false
+
     @Option(help: ArgumentHelp("Where plots go: files (SVG in the run directory) or terminal (also drawn here).", valueName: "mode"))
     var plots: String = "files"
 
@@ -26,6 +29,10 @@ struct Run: ParsableCommand {
 
     @Option(name: .customLong("sweep-child"), help: .hidden)
     var sweepChild: String?
+
+    /// A sweep child reads the parent's copy of the script, named as the original file.
+    @Option(name: .customLong("source"), help: .hidden)
+    var sourceSnapshot: String?
 
     func run() throws {
         var options = Interpreter.Options()
@@ -42,21 +49,53 @@ struct Run: ParsableCommand {
             FileHandle.standardError.write(Data("error: --plots is files or terminal, not \(plots)\n".utf8))
             throw ExitCode(64)
         }
-        var config = ExperimentRuntime.Config(scriptPath: file, scriptText: try? String(contentsOfFile: file, encoding: .utf8),
-                                              outDirectory: outputDirectory)
+        // The script is read once: what runs, what the run directory keeps and what sweep children
+        // run are the same text, however the file changes during the run.
+        guard let bytes = FileManager.default.contents(atPath: sourceSnapshot ?? file) else {
+            FileHandle.standardError.write(Data("error: cannot read \(sourceSnapshot ?? file): no such file\n".utf8))
+            throw ExitCode(Language.ExitCode.missingInput.rawValue)
+        }
+        let source = SourceFile(name: file, bytes: Array(bytes))
+        if let outputDirectory, sweepChild == nil { try Self.claim(outputDirectory, force: force) }
+        var config = ExperimentRuntime.Config(scriptPath: file, scriptText: source.text, outDirectory: outputDirectory)
         config.quiet = quiet
         config.plots = mode
-        config.jobs = max(1, jobs)
         if let sweepChild {
-            guard let child = SweepChild(sweepChild) else { throw ExitCode(64) }
+            guard let child = SweepChild(sweepChild) else {
+                FileHandle.standardError.write(Data("error: --sweep-child expects LINE:COL:INDEX:DIR\n".utf8))
+                throw ExitCode(Language.ExitCode.usage.rawValue)
+            }
+            SweepChildGuard.install()
             config.sweepChild = child
+        } else if jobs > 1 {
+            config.sweepExecutor = SweepProcessExecutor(jobs: jobs, scriptPath: file, overrides: overrides)
+        } else if jobs < 1 {
+            FileHandle.standardError.write(Data("error: --jobs must be at least 1, got \(jobs)\n".utf8))
+            throw ExitCode(Language.ExitCode.usage.rawValue)
         }
         config.overrides = Dictionary(overrides.compactMap { o in o.firstIndex(of: "=").map { (String(o[..<$0]), String(o[o.index(after: $0)...])) } },
                                       uniquingKeysWith: { _, b in b })
         var runner = ScriptRunner(options: options)
         runner.color = DiagnosticRenderer.standardErrorIsTerminal
         runner.makeExperiments = { ExperimentRuntime(config) }
-        let code = runner.run(path: file)
+        let code = runner.run(source)
         if code != .ok { throw ExitCode(code.rawValue) }
+    }
+
+    /// `--out DIR` that holds an earlier run (its settings.json) is refused, so two runs' files
+    /// never mix; `--force` removes the earlier run first.
+    static func claim(_ dir: String, force: Bool) throws {
+        let marker = URL(fileURLWithPath: dir).appendingPathComponent("settings.json").path
+        guard FileManager.default.fileExists(atPath: marker) else { return }
+        guard force else {
+            FileHandle.standardError.write(Data("error: --out \(dir) holds an earlier run (its settings.json); choose another directory, or add --force to replace it\n".utf8))
+            throw ExitCode(Language.ExitCode.usage.rawValue)
+        }
+        do {
+            try FileManager.default.removeItem(atPath: dir)
+        } catch {
+            FileHandle.standardError.write(Data("error: --force: cannot remove the earlier run in \(dir): \(error.localizedDescription)\n".utf8))
+            throw ExitCode(Language.ExitCode.usage.rawValue)
+        }
     }
 }

@@ -53,3 +53,33 @@ import Testing
         #expect(sink.err.contains("N"))
     }
 }
+
+/// `--set` values must be of the kind the script's literal is.
+@Suite struct OverrideKindTests {
+    func code(_ script: String, _ overrides: [String]) throws -> (ExitCode, String) {
+        let sink = CLITests.Sink()
+        let r = try CLITests.runner(sink, overrides: overrides)
+        return (r.run(path: try CLITests.file(script)), sink.err + sink.out.joined(separator: "\n"))
+    }
+
+    @Test func aWordForANumberIsAUsageError() throws {
+        let (c, text) = try code("let steps = 1000\nprint(steps)", ["steps=abc"])
+        #expect(c == .usage)
+        #expect(text.contains("--set steps=\"abc\": the script's `steps` is a number (`1000`), not a string"))
+    }
+
+    @Test func matchingKindsRun() throws {
+        #expect(try code("let lr = 0.1\nprint(lr)", ["lr=1"]).0 == .ok)
+        #expect(try code("let lr = -0.1\nprint(lr)", ["lr=2e-3"]).0 == .ok)
+        #expect(try code("let name = \"a\"\nprint(name)", ["name=plain_word"]).0 == .ok)
+        #expect(try code("let ns = [1, 2]\nprint(ns)", ["ns=[3, 4, 5]"]).0 == .ok)
+        // A computed value takes anything: the script's code decides.
+        #expect(try code("let n = 2 * 3\nprint(n)", ["n=\"x\""]).0 == .ok)
+    }
+
+    @Test func aListForABoolAndABadSeedAreUsageErrors() throws {
+        #expect(try code("let flag = true\nprint(flag)", ["flag=[1]"]).0 == .usage)
+        #expect(try code("print(1)", ["seed=abc"]).0 == .usage)
+        #expect(try code("print(1)", ["seed=-1"]).0 == .usage)
+    }
+}

@@ -85,6 +85,30 @@ import Testing
         #expect(!report.contains("http://") || report.contains("xmlns=\"http://www.w3.org/2000/svg\""))
     }
 
+    @Test func outIntoAnEarlierRunIsRefusedUnlessForced() throws {
+        let dir = try Self.tempDir()
+        let script = dir.appendingPathComponent("reg.exp")
+        try Self.regression.write(to: script, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("run")
+        func run(_ extra: [String]) throws -> (Int32, String) {
+            let (p, _, err) = try Self.launch(["run", script.path, "--out", out.path, "--quiet", "--set", "steps=20"] + extra)
+            let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            return (p.terminationStatus, text)
+        }
+        #expect(try run([]).0 == 0)
+        let before = try Data(contentsOf: out.appendingPathComponent("metrics.csv"))
+        let second = try run([])
+        #expect(second.0 == 64)
+        #expect(second.1.contains("holds an earlier run"), "\(second.1)")
+        #expect(try Data(contentsOf: out.appendingPathComponent("metrics.csv")) == before, "the earlier run's files stay as they were")
+        // A stray file of the earlier run does not survive --force.
+        try Data("old".utf8).write(to: out.appendingPathComponent("old_figure.svg"))
+        #expect(try run(["--force"]).0 == 0)
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("old_figure.svg").path))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("metrics.csv").path))
+    }
+
     @Test func ctrlCStopsTrainingKeepsOutputsAndTheScriptGoesOn() throws {
         let dir = try Self.tempDir()
         let script = dir.appendingPathComponent("long.exp")

@@ -30,8 +30,8 @@ public final class ExperimentRuntime: ExperimentStatements {
         public var overrides: [String: String] = [:]
         /// Where terminal charts are written.
         public var terminalOutput: (String) -> Void = { Swift.print($0, terminator: "") }
-        /// Sweep runs in parallel processes (`--jobs`); 1 runs them in this process.
-        public var jobs = 1
+        /// Runs a sweep's combinations elsewhere (processes, a cluster); nil runs them here.
+        public var sweepExecutor: SweepExecutor?
         /// Set in a sweep's child process: run only this combination of the sweep at this place.
         public var sweepChild: SweepChild?
 
@@ -52,6 +52,8 @@ public final class ExperimentRuntime: ExperimentStatements {
     public private(set) var expects: [ExpectOutcome] = []
     /// Set during a sweep's runs: each run's logs are collected here instead of bound.
     var sweepCollector: SweepCollector?
+    /// Set during a sweep's runs: the combination's directory, where its figures and saves go.
+    var fileDirectory: RunDirectory?
 
     public init(_ config: Config = Config()) {
         self.config = config
@@ -120,10 +122,18 @@ public final class ExperimentRuntime: ExperimentStatements {
         try SaveLoad.load(context, runtime: self)
     }
 
-    /// Resolves an output path: relative names go into the run directory.
+    /// Resolves an output path: relative names go into the run directory (a sweep
+    /// combination's own directory while one runs).
     func outputURL(_ name: String) throws -> URL {
         if name.hasPrefix("/") { return URL(fileURLWithPath: name) }
-        return try directory().file(name)
+        return try (fileDirectory ?? directory()).file(name)
+    }
+
+    /// Sets where relative output files go (nil: the run directory), returning the previous one.
+    func swapFileDirectory(_ d: RunDirectory?) -> RunDirectory? {
+        let old = fileDirectory
+        fileDirectory = d
+        return old
     }
 
     public func expectEvaluated(_ outcome: ExpectOutcome) { expects.append(outcome) }
@@ -144,26 +154,6 @@ public final class ExperimentRuntime: ExperimentStatements {
         for e in expects { lines.append("expect \(e.passed ? "passed" : "FAILED"): \(e.text)" + (e.details.isEmpty ? "" : " (\(e.details))")) }
         try? dir.write(lines.joined(separator: "\n") + "\n", to: "summary.txt")
         try? ReportPage(runtime: self, expects: expects, exitCode: exitCode).write(to: dir)
-    }
-}
-
-/// A child process's share of a sweep: the sweep statement's line and column, the combination
-/// to run, and the file its logged series go to.
-public struct SweepChild: Sendable {
-    public let line: Int, column: Int, index: Int
-    public let resultPath: String
-
-    /// Parses `LINE:COL:INDEX:PATH` (the hidden `--sweep-child` option).
-    public init?(_ text: String) {
-        let parts = text.split(separator: ":", maxSplits: 3).map(String.init)
-        guard parts.count == 4, let l = Int(parts[0]), let c = Int(parts[1]), let k = Int(parts[2]) else { return nil }
-        (line, column, index, resultPath) = (l, c, k, parts[3])
-    }
-
-    public var argument: String { "\(line):\(column):\(index):\(resultPath)" }
-
-    init(line: Int, column: Int, index: Int, resultPath: String) {
-        (self.line, self.column, self.index, self.resultPath) = (line, column, index, resultPath)
     }
 }
 

@@ -2,20 +2,21 @@ import Foundation
 import Lab
 import Tensors
 
-/// Collects each sweep run's logged series.
-final class SweepCollector {
-    var runs: [[String: MetricSeries]] = []
-    func begin() { runs.append([:]) }
-    func collect(_ s: MetricSeries) { if !runs.isEmpty { runs[runs.count - 1][s.name] = s } }
-}
-
 /// `sweep a in xs, b in ys { body }`: runs the body once per combination (the last variable
 /// varies fastest), each run from a fresh seed, then binds every series the runs logged to its
 /// mean over runs (with `.std`, `.runs`, and a band when plotted).
 ///
 /// Each run is independent: the generator is reseeded (with the `seed` sweep variable when
-/// there is one, else the script's seed plus the run index), and declarations inside the body
-/// are made anew. Declare the model inside the body so each run starts untrained.
+/// there is one, else the script's seed plus the run index; afterwards the generator is back where
+/// it was before the sweep), declarations inside the body are
+/// made anew, and the body cannot assign names outside it (the resolver says so). Declare the
+/// model inside the body so each run starts untrained.
+///
+/// Every combination has its own directory, `<run>/sweep-<line>/<k>_<label>/`: figures and
+/// saves of the body go there, and so does its `result.json` (logs, prints, checks, error). Whether the runs happen here (`--jobs 1`, the REPL) or elsewhere (a
+/// `SweepExecutor`), one collect step reads those results in combination order and replays their
+/// prints, checks and errors, so the output, the exit code and the numbers after the sweep are
+/// the same for any `--jobs`.
 struct SweepRun {
     let context: ExperimentContext
     let runtime: ExperimentRuntime
@@ -25,8 +26,84 @@ struct SweepRun {
         self.runtime = runtime
     }
 
+    struct Plan {
+        let bindings: [SweepBinding]
+        let axes: [[Value]]
+        let seedAxis: Int?
+        let baseSeed: UInt64
+        var total: Int { axes.reduce(1) { $0 * $1.count } }
+
+        /// The values of combination `k` (the last variable varies fastest).
+        func values(_ k: Int) -> [Value] {
+            var rest = k
+            var values = [Value](repeating: .none, count: axes.count)
+            for i in stride(from: axes.count - 1, through: 0, by: -1) {
+                values[i] = axes[i][rest % axes[i].count]
+                rest /= axes[i].count
+            }
+            return values
+        }
+
+        /// `lr = 0.1, seed = 2`, for progress and errors.
+        func label(_ k: Int) -> String {
+            zip(bindings, values(k)).map { "\($0.name.name) = \(Format.short($1))" }.joined(separator: ", ")
+        }
+
+        /// `lr=0.1_seed=2`, for the combination's directory.
+        func directoryLabel(_ k: Int) -> String {
+            zip(bindings, values(k)).map { "\($0.name.name)=\(Format.short($1))" }.joined(separator: "_")
+        }
+    }
+
     func run() throws {
         guard case .sweep(let bindings, _) = context.statement.kind else { throw context.error("internal: not a sweep") }
+        let plan = try makePlan(bindings)
+        // Code after the sweep draws as if the sweep drew nothing: the same numbers for any
+        // `--jobs`, and for any grid of values.
+        let generatorBefore = RandomGenerator.current
+        defer { RandomGenerator.current = generatorBefore }
+        let here = (line: context.span.line, column: context.span.column)
+        if let child = runtime.config.sweepChild, (child.line, child.column) == here {
+            // This process is one combination of a sweep run elsewhere: run it, leave its result, stop.
+            let result = try runHere(child.index, plan, directory: URL(fileURLWithPath: child.directory), echo: false)
+            try result.write(to: URL(fileURLWithPath: child.directory))
+            throw ScriptEnded(.ok)
+        }
+        let directories = try (0..<plan.total).map { try combinationDirectory($0, plan) }
+        var results: [SweepRunResult]
+        if let executor = runtime.config.sweepExecutor, plan.total > 1, runtime.config.sweepChild == nil {
+            let script = try runtime.directory().file("script.exp")
+            guard FileManager.default.fileExists(atPath: script.path) else {
+                throw ScriptError(.runtime, "a sweep in parallel processes needs the script's text in the run directory", hint: "run with --jobs 1", span: context.span)
+            }
+            let work = SweepWork(line: here.line, column: here.column, directories: directories,
+                                 labels: (0..<plan.total).map(plan.label), script: script)
+            try executor.run(work) { if !runtime.quiet { FileHandle.standardError.write(Data(($0 + "\n").utf8)) } }
+            results = []
+            for (k, dir) in directories.enumerated() {
+                guard let r = try SweepRunResult.read(from: dir) else {
+                    throw ScriptError(.runtime, "sweep run \(k + 1) of \(plan.total) (\(plan.label(k))) left no result in \(dir.path)",
+                                      hint: "its log is \(dir.appendingPathComponent("run.log").path)", span: context.span)
+                }
+                results.append(r)
+                try replay(r)
+            }
+        } else {
+            results = []
+            for k in 0..<plan.total {
+                if !runtime.quiet {
+                    FileHandle.standardError.write(Data("sweep run \(k + 1)/\(plan.total): \(plan.label(k))\n".utf8))
+                }
+                let r = try runHere(k, plan, directory: directories[k], echo: true)
+                try r.write(to: directories[k])
+                results.append(r)
+                try replay(r, echoed: true)
+            }
+        }
+        try aggregate(results.map(\.metricSeries))
+    }
+
+    private func makePlan(_ bindings: [SweepBinding]) throws -> Plan {
         var axes: [[Value]] = []
         for b in bindings {
             let v = try context.evaluate(b.values)
@@ -43,61 +120,96 @@ struct SweepRun {
         }
         let total = axes.reduce(1) { $0 * $1.count }
         guard total <= 10_000 else { throw ScriptError(.limit, "a sweep of \(total) runs is over the limit of 10000", span: context.span) }
-        let seedAxis = bindings.firstIndex { $0.name.name == "seed" }
-        let baseSeed = RandomGenerator.current.seed
-        let collector = SweepCollector()
-        let here = (context.span.line, context.span.column)
-        // Runs log in memory; the run's own metric log gets the aggregates afterwards.
-        let outer = runtime.sweepCollector, savedMetrics = runtime.swapMetrics(nil)
-        runtime.sweepCollector = collector
-        do {
-            defer { runtime.sweepCollector = outer; _ = runtime.swapMetrics(savedMetrics) }
-            if let child = runtime.config.sweepChild, (child.line, child.column) == here {
-                // This process is one run of a parallel sweep: run its combination, report, stop.
-                try runOne(child.index, axes, bindings, seedAxis, baseSeed, collector, total)
-                FileManager.default.createFile(atPath: child.resultPath, contents: try SweepProcesses.encode(collector.runs.last ?? [:]))
-                exit(0)
-            }
-            if runtime.config.jobs > 1 && total > 1 && runtime.config.scriptPath != nil && runtime.config.sweepChild == nil {
-                collector.runs = try SweepProcesses(runtime: runtime, line: here.0, column: here.1, span: context.span).run(total: total)
-            } else {
-                for k in 0..<total { try runOne(k, axes, bindings, seedAxis, baseSeed, collector, total) }
-            }
-        }
-        try aggregate(collector)
+        return Plan(bindings: bindings, axes: axes, seedAxis: bindings.firstIndex { $0.name.name == "seed" },
+                    baseSeed: RandomGenerator.current.seed)
     }
 
-    /// Runs combination `k` (the last variable varies fastest) from its own seed.
-    private func runOne(_ k: Int, _ axes: [[Value]], _ bindings: [SweepBinding], _ seedAxis: Int?, _ baseSeed: UInt64,
-                        _ collector: SweepCollector, _ total: Int) throws {
-        var rest = k
-        var values = [Value](repeating: .none, count: axes.count)
-        for i in stride(from: axes.count - 1, through: 0, by: -1) {
-            values[i] = axes[i][rest % axes[i].count]
-            rest /= axes[i].count
+    /// `<run>/sweep-<line>/<k>_<label>/`, created.
+    private func combinationDirectory(_ k: Int, _ plan: Plan) throws -> URL {
+        let width = String(plan.total - 1).count
+        let index = String(repeating: "0", count: width - String(k).count) + String(k)
+        let name = Self.fileSafe(index + "_" + plan.directoryLabel(k))
+        let url = try runtime.directory().url.appendingPathComponent("sweep-\(context.span.line)").appendingPathComponent(name)
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw ScriptError(.io, "cannot create the sweep run directory \(url.path): \(error.localizedDescription)", span: context.span)
         }
-        if let s = seedAxis, let n = Convert.int(values[s]), n >= 0 {
+        return url
+    }
+
+    /// Letters, digits, `-`, `.`, `=` and `_` kept, anything else `_`, at most 100 characters.
+    static func fileSafe(_ s: String) -> String {
+        String(String(s.map { $0.isLetter || $0.isNumber || "-.=_".contains($0) ? $0 : "_" }).prefix(100))
+    }
+
+    /// Runs combination `k` in this interpreter from its own seed, its files going to
+    /// `directory`. Prints go through (`echo`) or only into the result (a child's).
+    private func runHere(_ k: Int, _ plan: Plan, directory: URL, echo: Bool) throws -> SweepRunResult {
+        let values = plan.values(k)
+        if let s = plan.seedAxis, let n = Convert.int(values[s]), n >= 0 {
             RandomGenerator.seed(UInt64(n))
         } else {
-            RandomGenerator.seed(baseSeed &+ UInt64(k))
+            RandomGenerator.seed(plan.baseSeed &+ UInt64(k))
         }
+        var result = SweepRunResult(index: k)
+        let interpreter = context.interpreter
+        let savedOutput = interpreter.output
+        let printed = PrintedLines()
+        interpreter.output = { text in printed.lines.append(text); if echo { savedOutput(text) } }
+        let checksBefore = runtime.expects.count, failuresBefore = interpreter.expectFailures.count
+        // Runs log in memory; the run's own metric log gets the aggregates afterwards.
+        let outerCollector = runtime.sweepCollector, savedMetrics = runtime.swapMetrics(nil)
+        let collector = SweepCollector()
         collector.begin()
-        _ = runtime.swapMetrics(nil)
-        if !runtime.quiet {
-            let desc = zip(bindings, values).map { "\($0.name.name) = \(Format.short($1))" }.joined(separator: ", ")
-            FileHandle.standardError.write(Data("sweep run \(k + 1)/\(total): \(desc)\n".utf8))
+        runtime.sweepCollector = collector
+        let savedDirectory = runtime.swapFileDirectory(RunDirectory(url: directory))
+        defer {
+            interpreter.output = savedOutput
+            runtime.sweepCollector = outerCollector
+            _ = runtime.swapMetrics(savedMetrics)
+            _ = runtime.swapFileDirectory(savedDirectory)
         }
-        try context.runSweepBody(values)
+        do {
+            try context.runSweepBody(values)
+        } catch let e as ScriptError {
+            result.failure = SweepRunResult.Failure(e)
+        } catch let e as TensorError {
+            result.failure = SweepRunResult.Failure(ScriptError(e))
+        } catch let d as Diagnostic {
+            result.failure = SweepRunResult.Failure(kind: ScriptError.Kind.runtime.rawValue, message: d.message, hint: d.hint,
+                                                    file: d.span?.file.name, start: d.span?.start.offset, end: d.span?.end.offset)
+        }
+        result.logs = (collector.runs.last ?? [:]).mapValues { SweepRunResult.Series(steps: $0.steps, values: $0.values) }
+        result.printed = printed.lines
+        let failures = interpreter.expectFailures[failuresBefore...].map(\.message)
+        var f = failures.makeIterator()
+        result.checks = runtime.expects[checksBefore...].map {
+            SweepRunResult.Check(text: $0.text, passed: $0.passed, details: $0.details, failure: $0.passed ? nil : f.next())
+        }
+        return result
+    }
+
+    /// Makes a result's prints, checks and error this run's own, as if it had run here.
+    private func replay(_ r: SweepRunResult, echoed: Bool = false) throws {
+        if !echoed {
+            for line in r.printed { context.interpreter.output(line) }
+            for c in r.checks {
+                runtime.expectEvaluated(ExpectOutcome(text: c.text, passed: c.passed, details: c.details))
+                if let message = c.failure { context.interpreter.recordExpectFailure(Diagnostic(.expect, message, at: nil)) }
+            }
+        }
+        if let failure = r.failure { throw failure.error(in: context.span) }
     }
 
     /// Binds every name the runs logged to its mean over runs, and records mean and std.
-    private func aggregate(_ collector: SweepCollector) throws {
+    private func aggregate(_ runs: [[String: MetricSeries]]) throws {
         // Aggregate every name any run logged, in first-seen order.
         var names: [String] = []
-        for r in collector.runs { for n in r.keys.sorted() where !names.contains(n) { names.append(n) } }
-        let main = collector.runs.isEmpty ? nil : try runtime.metricLog()
+        for r in runs { for n in r.keys.sorted() where !names.contains(n) { names.append(n) } }
+        let main = runs.isEmpty ? nil : try runtime.metricLog()
         for n in names {
-            let agg = AggregatedSeries(name: n, runs: collector.runs.compactMap { $0[n] })
+            let agg = AggregatedSeries(name: n, runs: runs.compactMap { $0[n] })
             context.setLog(n, .object(SeriesObject(aggregate: agg)))
             if let main {
                 main.reset(n)
@@ -109,6 +221,33 @@ struct SweepRun {
             }
         }
         try main?.flush()
+    }
+}
+
+/// A combination's prints, gathered while it runs.
+private final class PrintedLines { var lines: [String] = [] }
+
+/// Collects each sweep run's logged series.
+final class SweepCollector {
+    var runs: [[String: MetricSeries]] = []
+    func begin() { runs.append([:]) }
+    func collect(_ s: MetricSeries) { if !runs.isEmpty { runs[runs.count - 1][s.name] = s } }
+}
+
+extension SweepRunResult.Failure {
+    init(_ e: ScriptError) {
+        self.init(kind: e.kind.rawValue, message: e.message, hint: e.hint, file: e.span?.file.name,
+                  start: e.span?.start.offset, end: e.span?.end.offset)
+    }
+
+    /// The error as the run raised it, placed in the script when it came from this file.
+    func error(in sweepSpan: SourceSpan) -> ScriptError {
+        let kind = ScriptError.Kind(rawValue: kind) ?? .runtime
+        var span = sweepSpan
+        if file == sweepSpan.file.name, let start, let end, start >= 0, end <= sweepSpan.file.bytes.count {
+            span = SourceSpan(file: sweepSpan.file, startOffset: start, endOffset: end)
+        }
+        return ScriptError(kind, message, hint: hint, span: span)
     }
 }
 

@@ -140,8 +140,10 @@ extension Resolver {
         case .sweep(let bindings, let body):
             for b in bindings { outer(b.values) }
             pushFrame(isFunction: false)
+            sweepFrames.append(current)
             for b in bindings { proto.implicit[b.name.name] = declare(b.name.name).slotIndex }
             proto.sweepBody = resolveStatements(body.statements)
+            sweepFrames.removeLast()
             proto.innerSize = popFrame()
         case .save(let value, let path):
             outer(value); outer(path)

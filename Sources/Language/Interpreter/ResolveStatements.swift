@@ -29,6 +29,7 @@ extension Resolver {
             return .bind(declarePattern(pattern), code, span: s.span)
 
         case .assignment(let target, let op, let value, let opSpan):
+            checkSweepAssignment(target)
             let v = resolve(value)
             guard let t = resolveTarget(target) else { return nil }
             return .assign(t, op.binaryOperator, v, opSpan: opSpan)

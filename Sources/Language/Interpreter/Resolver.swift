@@ -47,6 +47,8 @@ final class Resolver {
     /// The `--set` names and values injected for top-level `let`s and `seed`.
     var overrides: [String: Value] = [:]
     var usedOverrides: Set<String> = []
+    /// Frames of the sweep bodies being resolved, innermost last.
+    var sweepFrames: [FrameScope] = []
     /// Top-level names of the main script, for the `--set` error message.
     var topLevelNames: [String] = []
 

@@ -46,3 +46,10 @@ enum ControlFlow: Error {
     case continueLoop
     case returnValue(Value)
 }
+
+/// Ends the whole script early with an exit code, past every enclosing statement: a sweep's
+/// child run, once its combination has run and its result is written, stops here.
+public struct ScriptEnded: Error {
+    public let code: ExitCode
+    public init(_ code: ExitCode) { self.code = code }
+}

@@ -2,14 +2,22 @@ import Autodiff
 import Foundation
 import Tensors
 
-/// Process exit codes of `exp run` / `exp check`.
+/// Process exit codes of `exp run` / `exp check`: the one list (the README's table copies it).
 public enum ExitCode: Int32, Sendable {
+    /// Everything ran and every `expect` held.
     case ok = 0
+    /// The script ran to its end but an `expect` failed.
     case expectFailed = 1
+    /// The command line was wrong (an unknown `--set` name, a bad flag value).
     case usage = 64
+    /// The script has a syntax, name or vocabulary error: found before anything ran.
     case scriptError = 65
+    /// The script file could not be read.
     case missingInput = 66
+    /// The script failed while running.
     case runtimeError = 70
+    /// Ctrl-C ended the run (128 + SIGINT, as shells report it).
+    case interrupted = 130
 }
 
 /// Runs and checks script files the way the CLI, the REPL and the tests do: prelude first,
@@ -119,6 +127,8 @@ public struct ScriptRunner {
         if let s = options.overrides["seed"], let n = Convert.int(s), n >= 0 { RandomGenerator.seed(UInt64(n)) }
         do {
             try interp.run(program)
+        } catch let ended as ScriptEnded {
+            return ended.code
         } catch let list as DiagnosticList {
             report(list.items)
             return .scriptError
@@ -149,7 +159,17 @@ public struct ScriptRunner {
     func checkOverrides(_ interp: Interpreter, _ program: Program) -> ExitCode? {
         let names = Set(Resolver.topLevelDeclarations(program.statements))
         let unknown = options.overrides.keys.filter { $0 != "seed" && !names.contains($0) }.sorted()
-        guard let first = unknown.first else { return nil }
+        if let s = options.overrides["seed"], Convert.int(s).map({ $0 < 0 }) ?? true {
+            report([Diagnostic(.argument, "--set seed=\(Format.short(s)): the seed is a whole number ≥ 0", at: nil)])
+            return .usage
+        }
+        guard let first = unknown.first else {
+            if let message = OverrideCheck.mismatch(options.overrides, in: program.statements) {
+                report([Diagnostic(.argument, message, at: nil, hint: "text is written in quotes: --set 'name=\"text\"'; numbers, true/false and [lists] as in the script")])
+                return .usage
+            }
+            return nil
+        }
         let listed = names.sorted().joined(separator: ", ")
         let hint = DidYouMean.hint(for: first, in: Array(names) + ["seed"])
             ?? (listed.isEmpty ? "the script defines no top-level names" : "top-level names: \(listed), seed")

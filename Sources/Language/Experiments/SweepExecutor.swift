@@ -1,0 +1,121 @@
+import Foundation
+import Lab
+
+/// Runs a sweep's combinations outside this interpreter: in child processes (`exp run
+/// --jobs N`) or on a cluster. The experiments layer only describes the work and collects what
+/// each combination left in its directory; how the runs are started lives with the command line
+/// (the `exp` target), so nothing below it starts processes or knows CLI flags.
+public protocol SweepExecutor: AnyObject {
+    /// Runs every combination of `sweep` to its end, each leaving `SweepRunResult.fileName` in
+    /// its directory. Returns normally once all have ended, whether or not they succeeded (the
+    /// collect step reads what each one left). Throws only when runs could not be started or
+    /// were interrupted; the runs that finished keep their results.
+    func run(_ sweep: SweepWork, progress: (String) -> Void) throws
+}
+
+/// One sweep's combinations, as an executor needs them.
+public struct SweepWork: Sendable {
+    /// Where the sweep statement is (`line:column` in the main script): a child runs only the
+    /// combination given for this place.
+    public let line: Int, column: Int
+    /// One directory per combination, in combination order (the last variable varies fastest).
+    public let directories: [URL]
+    /// A readable name per combination (`lr = 0.1, seed = 2`), for progress and errors.
+    public let labels: [String]
+    /// The script's text as it was when the run started (its copy in the run directory): what
+    /// every combination runs, however the file changes meanwhile.
+    public let script: URL
+}
+
+/// Set in a run that is one combination of a sweep: run only `index` of the sweep at
+/// `line:column`, write its result into `directory`, and stop there.
+public struct SweepChild: Sendable {
+    public let line: Int, column: Int, index: Int
+    public let directory: String
+
+    /// Parses `LINE:COL:INDEX:DIR` (the hidden `--sweep-child` option).
+    public init?(_ text: String) {
+        let parts = text.split(separator: ":", maxSplits: 3).map(String.init)
+        guard parts.count == 4, let l = Int(parts[0]), let c = Int(parts[1]), let k = Int(parts[2]), k >= 0 else { return nil }
+        (line, column, index, directory) = (l, c, k, parts[3])
+    }
+
+    public init(line: Int, column: Int, index: Int, directory: String) {
+        (self.line, self.column, self.index, self.directory) = (line, column, index, directory)
+    }
+
+    /// The `--sweep-child` argument for this combination.
+    public var argument: String { "\(line):\(column):\(index):\(directory)" }
+}
+
+/// What one combination of a sweep produced: its logged series, what it printed, its checks,
+/// its error if it failed. Written as `result.json` into the
+/// combination's directory, by the in-process run and by a child alike, and read back by the one
+/// collect step, so a sweep's output is the same for any `--jobs`.
+public struct SweepRunResult: Codable, Sendable {
+    public static let fileName = "result.json"
+
+    public struct Series: Codable, Sendable {
+        public var steps: [Double]
+        public var values: [Double]
+    }
+
+    public struct Check: Codable, Sendable {
+        public var text: String
+        public var passed: Bool
+        public var details: String
+        /// The failure message as the run printed it (nil when it passed).
+        public var failure: String?
+    }
+
+    /// A run-time error, with its place as byte offsets into `file`.
+    public struct Failure: Codable, Sendable {
+        public var kind: String
+        public var message: String
+        public var hint: String?
+        public var file: String?
+        public var start: Int?
+        public var end: Int?
+    }
+
+    public var index: Int
+    public var logs: [String: Series] = [:]
+    /// Each `print` of the run, in order.
+    public var printed: [String] = []
+    public var checks: [Check] = []
+    public var failure: Failure?
+
+    public init(index: Int) { self.index = index }
+
+    var metricSeries: [String: MetricSeries] {
+        Dictionary(uniqueKeysWithValues: logs.map { ($0.key, MetricSeries(name: $0.key, steps: $0.value.steps, values: $0.value.values)) })
+    }
+
+    func write(to directory: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Series may hold NaN or infinity; JSON has no spelling for them.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let data = try encoder.encode(self)
+        let url = directory.appendingPathComponent(Self.fileName)
+        do {
+            // Atomic: a reader (the collect step, `exp status`) sees the whole file or none.
+            try data.write(to: url, options: .atomic)
+        } catch {
+            throw ScriptError(.io, "cannot write the sweep result \(url.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// The result a combination left in `directory`, or nil when it left none (it did not finish).
+    static func read(from directory: URL) throws -> SweepRunResult? {
+        let url = directory.appendingPathComponent(fileName)
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        do {
+            return try decoder.decode(SweepRunResult.self, from: Data(contentsOf: url))
+        } catch {
+            throw ScriptError(.io, "the sweep result \(url.path) is unreadable: \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import CProcess
+import Foundation
+import Glibc
+import Lab
+import Language
+
+/// Runs a sweep's combinations as child processes of this `exp` binary, `jobs` at a time: each
+/// child runs the script text as it was when this run started (its copy in the run directory)
+/// with `--sweep-child`, so it runs only its combination and leaves `result.json` and `run.log`
+/// in the combination's directory. Children stop when this process dies (a parent-death
+/// signal), and Ctrl-C stops them all and keeps the combinations that finished.
+final class SweepProcessExecutor: SweepExecutor {
+    let jobs: Int
+    let scriptPath: String
+    let overrides: [String]
+
+    /// `overrides` are the `--set name=value` arguments, passed on to every child.
+    init(jobs: Int, scriptPath: String, overrides: [String]) {
+        self.jobs = max(1, jobs)
+        self.scriptPath = scriptPath
+        self.overrides = overrides
+    }
+
+    func run(_ sweep: SweepWork, progress: (String) -> Void) throws {
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let snapshot = sweep.script.path
+        let total = sweep.directories.count
+        var running: [(index: Int, process: Process)] = []
+        var next = 0, finished = 0
+        try Interrupt.catching {
+            while next < total || !running.isEmpty {
+                if Interrupt.requested {
+                    for (_, p) in running { kill(p.processIdentifier, SIGKILL) }
+                    for (_, p) in running { p.waitUntilExit() }
+                    // Said even under --quiet: it is why the run ends here.
+                    let kept = sweep.directories[0].deletingLastPathComponent().path
+                    FileHandle.standardError.write(Data("interrupted: \(finished) of \(total) sweep runs had finished; their results are kept in \(kept)\n".utf8))
+                    throw ScriptEnded(.interrupted)
+                }
+                while next < total && running.count < jobs {
+                    running.append((next, try start(next, sweep, exe: exe, snapshot: snapshot)))
+                    progress("sweep run \(next + 1)/\(total) started: \(sweep.labels[next])")
+                    next += 1
+                }
+                if let done = running.firstIndex(where: { !$0.process.isRunning }) {
+                    let (k, p) = running.remove(at: done)
+                    p.waitUntilExit()
+                    finished += 1
+                    if p.terminationStatus != 0 {
+                        progress("sweep run \(k + 1)/\(total) ended with exit code \(p.terminationStatus); see \(sweep.directories[k].appendingPathComponent("run.log").path)")
+                    }
+                } else {
+                    usleep(10_000)
+                }
+            }
+        }
+    }
+
+    private func start(_ k: Int, _ sweep: SweepWork, exe: URL, snapshot: String) throws -> Process {
+        let dir = sweep.directories[k]
+        // A result left by an earlier attempt must not stand in for this one.
+        let stale = dir.appendingPathComponent(SweepRunResult.fileName)
+        if FileManager.default.fileExists(atPath: stale.path) {
+            do { try FileManager.default.removeItem(at: stale) } catch {
+                throw ScriptError(.io, "cannot remove the old sweep result \(stale.path): \(error.localizedDescription)")
+            }
+        }
+        let logURL = dir.appendingPathComponent("run.log")
+        guard FileManager.default.createFile(atPath: logURL.path, contents: nil), let log = FileHandle(forWritingAtPath: logURL.path) else {
+            throw ScriptError(.io, "cannot write the sweep run log \(logURL.path)")
+        }
+        defer { try? log.close() }  // the child holds its own descriptor; closing ours cannot lose output
+        let p = Process()
+        p.executableURL = exe
+        var args = ["run", scriptPath, "--source", snapshot, "--quiet", "--out", dir.path,
+                    "--sweep-child", SweepChild(line: sweep.line, column: sweep.column, index: k, directory: dir.path).argument]
+        for o in overrides { args += ["--set", o] }
+        p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        env[SweepChildGuard.parentVariable] = String(getpid())
+        p.environment = env
+        p.standardInput = FileHandle.nullDevice
+        p.standardOutput = log
+        p.standardError = log
+        do { try p.run() } catch {
+            throw ScriptError(.runtime, "cannot start a sweep process: \(error.localizedDescription)", hint: "run with --jobs 1")
+        }
+        return p
+    }
+}
+
+/// What a sweep child does first: die with its parent, and leave the terminal's Ctrl-C to the
+/// parent (which stops the children itself and keeps what finished).
+enum SweepChildGuard {
+    static let parentVariable = "EXP_SWEEP_PARENT"
+
+    static func install() {
+        // Ctrl-C in the terminal reaches the whole foreground process group; the parent decides.
+        setpgid(0, 0)
+        if exp_set_parent_death_signal(SIGKILL) != 0 {
+            FileHandle.standardError.write(Data("warning: this sweep run will not stop by itself if its parent dies\n".utf8))
+        }
+        // The parent may have died before the signal was armed.
+        if let text = ProcessInfo.processInfo.environment[parentVariable], let parent = pid_t(text), getppid() != parent {
+            exit(ExitCode.interrupted.rawValue)
+        }
+    }
+}
