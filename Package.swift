@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Lab", dependencies: ["Tensors", "Autodiff"]),
         .target(name: "Plot"),
         .target(name: "Language", dependencies: ["Tensors", "Autodiff", "Lab", "Plot"], resources: [.copy("Prelude")]),
-        .target(name: "REPL", dependencies: ["Language", "Lab", "Plot", "CEditLine"]),
+        .target(name: "REPL", dependencies: ["Language", "Lab", "Plot", "Tensors", "CEditLine"]),
         .executableTarget(
             name: "CoreBench", dependencies: ["Tensors", "Autodiff", "CBLAS"],
             path: "Benchmarks/CoreBench"),

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Lab
 import Synchronization
+import Tensors
 
 // MARK: - Ctrl-C
 

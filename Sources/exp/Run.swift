@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Language
+import Tensors
 
 /// `exp run FILE [--set name=value]... [--out DIR] [--quiet] [--plots files|terminal]`
 struct Run: ParsableCommand {
@@ -36,6 +37,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         var options = Interpreter.Options()
+        options.endsOnInterrupt = true
         for text in overrides {
             do {
                 let (name, value) = try ScriptRunner.parseOverride(text)
@@ -78,7 +80,9 @@ struct Run: ParsableCommand {
         var runner = ScriptRunner(options: options)
         runner.color = DiagnosticRenderer.standardErrorIsTerminal
         runner.makeExperiments = { ExperimentRuntime(config) }
-        let code = runner.run(source)
+        // Ctrl-C, SIGTERM and SIGHUP stop the run between steps and statements, and it still
+        // writes its summary and report (exit 130, 143, 129).
+        let code = Interrupt.catching([SIGINT, SIGTERM, SIGHUP]) { runner.run(source) }
         if code != .ok { throw ExitCode(code.rawValue) }
     }
 

@@ -2,6 +2,7 @@ import CProcess
 import Foundation
 import Glibc
 import Lab
+import Tensors
 import Language
 
 /// Runs a sweep's combinations as child processes of this `exp` binary, `jobs` at a time: each

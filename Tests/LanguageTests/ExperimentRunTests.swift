@@ -109,7 +109,25 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("metrics.csv").path))
     }
 
-    @Test func ctrlCStopsTrainingKeepsOutputsAndTheScriptGoesOn() throws {
+    @Test func ctrlCStopsAPlainLoop() throws {
+        let dir = try Self.tempDir()
+        let script = dir.appendingPathComponent("loop.exp")
+        try "print(\"started\")\nlet s = 0\nfor i in 0..1000000000000 { s += 1 }\nprint(\"after\")\n".write(to: script, atomically: true, encoding: .utf8)
+        let (p, stdout, stderr) = try Self.launch(["run", script.path, "--out", dir.appendingPathComponent("run").path, "--quiet"])
+        usleep(1_500_000)
+        let sent = Date()
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        #expect(Date().timeIntervalSince(sent) < 5)
+        #expect(p.terminationStatus == 130)
+        let printed = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(printed == "started\n")
+        #expect(errors.contains("loop.exp:3:"), "the place where it stopped: \(errors)")
+    }
+
+    @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143)), (SIGHUP, Int32(129))])
+    func aSignalStopsTheRunAndKeepsOutputs(_ signal: Int32, _ code: Int32) throws {
         let dir = try Self.tempDir()
         let script = dir.appendingPathComponent("long.exp")
         try Self.regression.replacingOccurrences(of: "let steps = 200", with: "let steps = 100000000")
@@ -121,16 +139,20 @@ import Testing
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: metrics.path) && Date() < deadline { usleep(50_000) }
         usleep(300_000)
-        kill(p.processIdentifier, SIGINT)
+        kill(p.processIdentifier, signal)
         p.waitUntilExit()
         let printed = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(p.terminationStatus == 0, "stderr: \(errors)")
-        #expect(errors.contains("interrupted"))
-        #expect(printed.contains("after training true"))
+        #expect(p.terminationStatus == code, "stderr: \(errors)")
+        #expect(errors.contains("stopped by"))
+        // The script does not go on to judge a half-trained model.
+        #expect(!printed.contains("after training"), "\(printed)")
         let csv = try String(contentsOf: metrics, encoding: .utf8)
         #expect(csv.split(separator: "\n").count >= 3)
-        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("report.html").path))
+        let summary = try String(contentsOf: out.appendingPathComponent("summary.txt"), encoding: .utf8)
+        #expect(summary.hasPrefix("exit code \(code) (interrupted)"))
+        let report = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(report.contains("interrupted (exit code \(code))"))
     }
 
     @Test func nonFiniteLossStopsWithAnErrorAndKeepsMetrics() throws {

@@ -143,7 +143,7 @@ public final class ExperimentRuntime: ExperimentStatements {
         if config.outDirectory != nil { _ = try? directory() }
         guard let dir = runDirectory else { return }
         try? metrics?.flush()
-        var lines = ["exit code \(exitCode)"]
+        var lines = ["exit code \(exitCode)" + ([129, 130, 143].contains(exitCode) ? " (interrupted)" : "")]
         for r in trainReports {
             lines.append("train: \(r.stepsDone) steps" + (r.medianStepMs.map { String(format: ", %.3f ms/step", $0) } ?? "")
                          + (r.finalLoss.map { ", final loss \($0)" } ?? "") + (r.interrupted ? " (interrupted)" : ""))

@@ -16,7 +16,9 @@ struct ReportPage {
     func html(_ dir: RunDirectory) -> String {
         let title = runtime.config.scriptPath.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "exp session"
         var body = "<h1>\(esc(title))</h1>\n"
-        let status = exitCode == 0 ? "ok" : exitCode == 1 ? "an expect failed" : "stopped with an error (exit code \(exitCode))"
+        let status = exitCode == 0 ? "ok" : exitCode == 1 ? "an expect failed"
+            : [129, 130, 143].contains(exitCode) ? "interrupted (exit code \(exitCode)): the results stop where the run was stopped"
+            : "stopped with an error (exit code \(exitCode))"
         body += "<p class=\"status \(exitCode == 0 ? "pass" : "fail")\">\(esc(status))</p>\n"
         if let settings = try? String(contentsOf: dir.file("settings.json"), encoding: .utf8) {
             body += "<h2>Settings</h2>\n<pre class=\"settings\">\(esc(settings))</pre>\n"

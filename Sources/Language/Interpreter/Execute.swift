@@ -16,6 +16,7 @@ extension Interpreter {
     }
 
     func executeInstruction(_ instr: Instr, _ frame: Frame) throws {
+        try checkInterrupt(nil)
         switch instr {
         case .expression(let e):
             _ = try evaluate(e, frame)

@@ -16,6 +16,9 @@ public final class Interpreter {
         public var maxCallDepth = 1000
         /// Stop with an error after this many loop iterations and calls (robustness tests).
         public var stepLimit: Int?
+        /// End the script at the next statement or loop turn once Ctrl-C, SIGTERM or SIGHUP has
+        /// arrived (`exp run`; the REPL keeps its session instead).
+        public var endsOnInterrupt = false
         /// `--set name=value` overrides of top-level `let`s and `seed`.
         public var overrides: [String: Value] = [:]
 
@@ -153,9 +156,16 @@ public final class Interpreter {
     /// Counts a step against the optional budget.
     @inline(__always)
     func tick(_ span: SourceSpan?) throws {
+        try checkInterrupt(span)
         guard let limit = options.stepLimit else { return }
         steps += 1
         if steps > limit { throw ScriptError(.limit, "step budget of \(limit) exceeded", span: span) }
+    }
+
+    /// Ends the script here when a signal asked it to (one relaxed atomic load otherwise).
+    @inline(__always)
+    func checkInterrupt(_ span: SourceSpan?) throws {
+        if options.endsOnInterrupt, let s = Interrupt.signal { throw ScriptEnded(ExitCode(signal: s), at: span) }
     }
 }
 

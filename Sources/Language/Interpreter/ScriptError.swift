@@ -51,5 +51,10 @@ enum ControlFlow: Error {
 /// child run, once its combination has run and its result is written, stops here.
 public struct ScriptEnded: Error {
     public let code: ExitCode
-    public init(_ code: ExitCode) { self.code = code }
+    /// Where the script was when a signal ended it (nil when it ended by design).
+    public let place: SourceSpan?
+    public init(_ code: ExitCode, at place: SourceSpan? = nil) {
+        self.code = code
+        self.place = place
+    }
 }

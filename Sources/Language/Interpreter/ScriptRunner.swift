@@ -16,8 +16,21 @@ public enum ExitCode: Int32, Sendable {
     case missingInput = 66
     /// The script failed while running.
     case runtimeError = 70
+    /// SIGHUP ended the run (the terminal closed).
+    case hangUp = 129
     /// Ctrl-C ended the run (128 + SIGINT, as shells report it).
     case interrupted = 130
+    /// SIGTERM ended the run (a scheduler's or `kill`'s request to stop).
+    case terminated = 143
+
+    /// The code of a run that `signal` ended.
+    public init(signal: Int32) {
+        switch signal {
+        case SIGHUP: self = .hangUp
+        case SIGTERM: self = .terminated
+        default: self = .interrupted
+        }
+    }
 }
 
 /// Runs and checks script files the way the CLI, the REPL and the tests do: prelude first,
@@ -128,6 +141,7 @@ public struct ScriptRunner {
         do {
             try interp.run(program)
         } catch let ended as ScriptEnded {
+            if ended.code != .ok { reportStop(ended) }
             return ended.code
         } catch let list as DiagnosticList {
             report(list.items)
@@ -138,6 +152,11 @@ public struct ScriptRunner {
         } catch {
             report([Diagnostic(.runtime, "\(error)", at: nil)])
             return .runtimeError
+        }
+        // A signal during the last statement (a training it stopped) ends the run all the same.
+        if options.endsOnInterrupt, let s = Interrupt.signal {
+            reportStop(ScriptEnded(ExitCode(signal: s)))
+            return ExitCode(signal: s)
         }
         if !interp.expectFailures.isEmpty {
             let n = interp.expectFailures.count
@@ -205,6 +224,13 @@ public struct ScriptRunner {
             guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent(name).path), !data.isEmpty else { return nil }
             return SourceFile(name: "prelude/" + name, bytes: Array(data))
         }
+    }
+
+    /// Says which signal ended the run and where.
+    func reportStop(_ ended: ScriptEnded) {
+        let what = ended.code == .terminated ? "SIGTERM" : ended.code == .hangUp ? "SIGHUP" : "Ctrl-C"
+        let place = ended.place.map { "\($0.file.name):\($0.line):\($0.column): " } ?? ""
+        errorOutput("\(place)stopped by \(what); what was logged so far is kept, and the run's summary and report say it was interrupted\n")
     }
 
     func report(_ ds: [Diagnostic]) {
