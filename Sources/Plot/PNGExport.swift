@@ -21,7 +21,8 @@ public enum PNGExport {
     /// (2 = 1280×840 for one default panel).
     /// - Throws: `PlotError(.missingTool)` when rsvg-convert is not installed (the message says how
     ///   to install it), `.conversionFailed` with its stderr when it fails.
-    public static func convert(svgPath: String, to pngPath: String, scale: Double = 1,
+    /// `format` is "png" or "pdf" (rsvg-convert writes both).
+    public static func convert(svgPath: String, to pngPath: String, format: String = "png", scale: Double = 1,
                                environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         guard let tool = findConverter(environment: environment) else {
             throw PlotError(.missingTool, "cannot write \(pngPath): rsvg-convert was not found on PATH",
@@ -35,7 +36,7 @@ public enum PNGExport {
         let tmp = pngPath + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = ["--format=png", "--zoom=\(zoom)", "--background-color=white", "--output=\(tmp)", svgPath]
+        process.arguments = ["--format=\(format)", "--zoom=\(zoom)", "--background-color=white", "--output=\(tmp)", svgPath]
         let errPipe = Pipe()
         process.standardError = errPipe
         process.standardOutput = FileHandle.nullDevice

@@ -43,6 +43,8 @@ import Testing
     heatmap lin.M, title: "M"
     heatmap randn([4, 5, 5]), titles: ["a", "b", "c", "d"], to: "grid.svg"
     scatter linspace(0, 1, 30), linspace(0, 1, 30) ** 2
+    plot train_loss, to: "paper/loss.pdf"
+    plot err, to: "err"
     expect train_loss.last < train_loss.first
 
     """
@@ -63,6 +65,15 @@ import Testing
         return out
     }
 
+    @Test func toWritesPDFAndAddsSVGToBareNames() throws {
+        let out = try Self.run()
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("err.svg").path))
+        guard PNGExport.findConverter() != nil else { return }  // the PNG tests say when rsvg-convert is missing
+        let pdf = try Data(contentsOf: out.appendingPathComponent("paper/loss.pdf"))
+        #expect(pdf.starts(with: Array("%PDF".utf8)))
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("paper/loss.pdf.svg").path))
+    }
+
     /// Fraction of pixels that are not (near) white.
     static func inkedFraction(_ png: DecodedPNG) -> Double {
         var inked = 0
@@ -77,7 +88,7 @@ import Testing
     @Test(.enabled(if: PNGExport.findConverter() != nil)) func everyFigureRendersToANonBlankPNG() throws {
         let out = try Self.run()
         let svgs = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".svg") }.sorted()
-        #expect(svgs.count == 4, "figures: \(svgs)")
+        #expect(svgs.count == 5, "figures: \(svgs)")
         for name in svgs {
             let png = out.appendingPathComponent(name + ".png")
             try PNGExport.convert(svgPath: out.appendingPathComponent(name).path, to: png.path)

@@ -99,23 +99,41 @@ struct PlotStatement {
         return "\(kind == .plot ? "" : kind.rawValue + "_")\(stem.isEmpty ? "figure" : stem).svg"
     }
 
+    /// The figure's file: `to:` as given when it names a .svg, .png or .pdf file, with .svg
+    /// added when it has no extension; the default name from the first series otherwise.
+    private func fileName() throws -> String {
+        guard let given = try string("to") else { return defaultName() }
+        let span = keywords["to"]!.1.span
+        let last = (given as NSString).lastPathComponent
+        guard !given.isEmpty, !given.hasSuffix("/"), !last.isEmpty, last != ".", last != ".." else {
+            throw ScriptError(.value, "`to:` needs a file name, got \"\(given)\"", hint: "e.g. to: \"loss.svg\"", span: span)
+        }
+        let ext = (last as NSString).pathExtension.lowercased()
+        switch ext {
+        case "": return given + ".svg"
+        case "svg", "png", "pdf": return given
+        default:
+            throw ScriptError(.value, "`to:` writes .svg, .png or .pdf files, not .\(ext)", hint: "e.g. to: \"\((last as NSString).deletingPathExtension).svg\"", span: span)
+        }
+    }
+
     private func emit(_ figure: Figure) throws {
         if runtime.config.plots == .terminal {
             runtime.config.terminalOutput(TerminalRenderer.render(figure, options: TerminalOptions.detect()) + "\n")
         }
         // In the REPL a plot without `to:` only draws in the terminal.
         if runtime.config.plots == .terminal && keywords["to"] == nil && runtime.config.scriptPath == nil { return }
-        var name = try string("to") ?? defaultName()
-        let png = name.lowercased().hasSuffix(".png")
-        if !png && !name.lowercased().hasSuffix(".svg") { name += ".svg" }
+        let name = try fileName()
+        let format = (name as NSString).pathExtension.lowercased()
+        let converted = format == "png" || format == "pdf"
         let url = try runtime.outputURL(name)
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             let svg = figure.svg()
-            if png {
+            if converted {
                 let svgURL = url.deletingPathExtension().appendingPathExtension("svg")
                 try AtomicFile.write(svg, to: svgURL)
-                try PNGExport.convert(svgPath: svgURL.path, to: url.path)
+                try PNGExport.convert(svgPath: svgURL.path, to: url.path, format: format)
             } else {
                 try AtomicFile.write(svg, to: url)
             }

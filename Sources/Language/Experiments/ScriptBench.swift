@@ -67,14 +67,22 @@ public struct ScriptBench {
             "script_s": rounded(result.scriptSeconds, 3),
             "output": result.output,
         ]
-        if let first = report.stepLosses.first { fields["init_loss"] = rounded(first, 5) }
-        if let last = report.stepLosses.last { fields["final_loss"] = rounded(last, 5) }
+        if let first = report.stepLosses.first { fields["init_loss"] = significant(first) }
+        if let last = report.stepLosses.last { fields["final_loss"] = significant(last) }
         let tail = report.stepLosses.suffix(max(tailSteps, 1))
-        if !tail.isEmpty { fields["tail_loss"] = rounded(tail.reduce(0, +) / Double(tail.count), 5) }
+        if !tail.isEmpty { fields["tail_loss"] = significant(tail.reduce(0, +) / Double(tail.count)) }
         if result.reports.count > 1 { fields["trains"] = result.reports.count }
         if result.code != .ok { fields["exit_code"] = Int(result.code.rawValue) }
         guard let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes]) else { return nil }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Six significant digits (a loss of 3.4e-7 stays 3.4e-7, not 0); NaN and infinities become
+    /// JSON null.
+    private func significant(_ x: Double) -> Any {
+        guard x.isFinite else { return NSNull() }
+        // "%.6g" always parses back as a Double.
+        return Double(String(format: "%.6g", x)) ?? x
     }
 
     /// Rounded to `places` decimals; NaN and infinities (a run stopped on a non-finite loss)

@@ -86,6 +86,7 @@ final class TrainRun {
         if settings.time != nil {
             throw ScriptError(.value, "`time` is for gradient_flow; \(o) counts `steps`", span: context.span)
         }
+        try settings.checkStepIntervals()
         o.reset()
         let trainer = Trainer(store: model, optimizer: o)
         trainer.schedule = settings.schedule ?? optimizer.schedule

@@ -16,6 +16,8 @@ struct TrainSettings {
     var statements: [Stmt] = []
     var stepLogs: [(name: Identifier, value: Expr?)] = []
     var blocks: [(interval: Double, logs: [(name: Identifier, value: Expr?)], statements: [Stmt])] = []
+    /// Where each block's interval is written, for errors about it.
+    var intervalSpans: [SourceSpan] = []
 
     init(_ items: [TrainItem], _ context: ExperimentContext) throws {
         batch = 0
@@ -40,6 +42,7 @@ struct TrainSettings {
                     }
                 }
                 blocks.append((k, logs, stmts))
+                intervalSpans.append(interval.span)
             case .log(let name, let value, _):
                 stepLogs.append((name, value))
             case .statement(let s):
@@ -47,6 +50,15 @@ struct TrainSettings {
             }
         }
         if batch == 0 { batch = nil }  // not given: a sampler will complain, a dataset uses it all
+    }
+
+    /// In a train that counts steps, `every` takes a whole number of steps: `every 0.3 / 0.1`
+    /// (2.9999999999999996) or `every 30.5` would log at surprising steps.
+    func checkStepIntervals() throws {
+        for (b, span) in zip(blocks, intervalSpans) where b.interval != b.interval.rounded() || b.interval >= 1e15 {
+            throw ScriptError(.value, "`every` in a train that counts steps needs a whole number of steps, got \(Format.float(b.interval))",
+                              hint: b.interval < 1 ? "log every step with `every 1`" : "round it: every \(Format.float(max(1, b.interval.rounded())))", span: span)
+        }
     }
 
     private mutating func apply(_ name: Identifier, _ value: Expr, _ span: SourceSpan, _ context: ExperimentContext) throws {

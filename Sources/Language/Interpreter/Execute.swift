@@ -215,15 +215,7 @@ extension Interpreter {
     /// expression's text and its operands' values.
     func runExpect(_ cond: Code, _ message: Code?, _ frame: Frame, span: SourceSpan) throws {
         var operands: [(String, Value)] = []
-        let v: Value
-        if case .binary(let op, let a, let b, let opSpan, _) = cond, op.isComparison {
-            let x = try evaluate(a, frame), y = try evaluate(b, frame)
-            if let t = a.span?.text { operands.append((t, x)) }
-            if let t = b.span?.text { operands.append((t, y)) }
-            v = try located(opSpan) { try Operators.binary(op, x, y) }
-        } else {
-            v = try evaluate(cond, frame)
-        }
+        let v = try evaluateNotingOperands(cond, frame, &operands)
         let ok: Bool
         if case .tensor(let t) = v, t.value.count != 1 {
             ok = t.value.toDoubles().allSatisfy { $0 != 0 }
@@ -243,6 +235,32 @@ extension Interpreter {
         let d = Diagnostic(.expect, text, at: span, hint: notes.isEmpty ? nil : notes.joined(separator: ", "))
         recordExpectFailure(d)
         output("\(span.file.name):\(span.line):\(span.column): \(text)" + (notes.isEmpty ? "" : "\n  " + notes.joined(separator: "\n  ")))
+    }
+
+    /// Evaluates a condition as `evaluate` would (each part once, `and`/`or` short-circuiting),
+    /// noting the operands of every comparison it reaches, so a failed `expect a < 1 and b > 2`
+    /// shows `a` and `b`.
+    private func evaluateNotingOperands(_ code: Code, _ frame: Frame, _ operands: inout [(String, Value)]) throws -> Value {
+        switch code {
+        case .binary(let op, let a, let b, let opSpan, _) where op.isComparison:
+            let x = try evaluate(a, frame), y = try evaluate(b, frame)
+            if let t = a.span?.text { operands.append((t, x)) }
+            if let t = b.span?.text { operands.append((t, y)) }
+            return try located(opSpan) { try Operators.binary(op, x, y) }
+        case .and(let a, let b, let span), .or(let a, let b, let span):
+            var isAnd = false
+            if case .and = code { isAnd = true }
+            let x = try evaluateNotingOperands(a, frame, &operands)
+            if case .tensor(let t) = x, t.value.count != 1 {
+                let y = try evaluateNotingOperands(b, frame, &operands)
+                return try located(span) { .tensor(try Tensor.logical(isAnd ? "and" : "or", t.value, try Convert.variable(y).value)) }
+            }
+            let truthy = try located(span) { try Convert.isTruthy(x) }
+            if truthy != isAnd { return x }
+            return try evaluateNotingOperands(b, frame, &operands)
+        default:
+            return try evaluate(code, frame)
+        }
     }
 
     private func isLiteral(_ s: String) -> Bool {
