@@ -29,6 +29,29 @@ import Testing
         #expect(r.run(path: "/nonexistent/x.exp") == .missingInput)
     }
 
+    @Test func aFileOfManyErrorsShowsTheFirstHundred() throws {
+        let sink = Sink()
+        let r = try Self.runner(sink)
+        let names = (0..<20_000).map { "print(zz\($0))" }.joined(separator: "\n")
+        #expect(r.check(path: try Self.file(names)) == .scriptError)
+        #expect(sink.err.components(separatedBy: "unknown name").count - 1 == 100)
+        #expect(sink.err.contains("19900 more errors not shown"))
+        let syntax = Sink()
+        let r2 = try Self.runner(syntax)
+        #expect(r2.check(path: try Self.file((0..<20_000).map { "let x\($0) = (]" }.joined(separator: "\n"))) == .scriptError)
+        #expect(syntax.err.contains("stopped after 100 syntax errors"))
+        #expect(syntax.err.components(separatedBy: "error:").count - 1 == 101)
+    }
+
+    @Test func importingAFileThatIsNotAScriptShowsOneLine() throws {
+        let sink = Sink()
+        let r = try Self.runner(sink)
+        let other = try Self.file((0..<50).map { "user\($0):x:\($0):\($0)::/home:/bin/sh" }.joined(separator: "\n"))
+        #expect(r.check(path: try Self.file("import \"\(other)\"\nprint(1)")) == .scriptError)
+        #expect(sink.err.contains("does not parse as an exp script"))
+        #expect(!sink.err.contains("user1:"), "no line of the imported file is echoed: \(sink.err)")
+    }
+
     @Test func checkDoesNotRun() throws {
         let sink = Sink()
         let r = try Self.runner(sink)

@@ -147,6 +147,18 @@ struct DiagnosticTests {
         #expect(d.description == "t.exp:1:8: error: m")
     }
 
+    @Test func aLongLineIsShownAsAWindowAroundTheSpan() throws {
+        let text = "let x = " + String(repeating: "b + ", count: 1000) + "zz + " + String(repeating: "c + ", count: 1000) + "1\n"
+        let d = try diagnostic(text, at: "zz", "unknown name `zz`")
+        let lines = DiagnosticRenderer().render(d).split(separator: "\n").map(String.init)
+        #expect(lines[1].count <= 122 && lines[1].hasPrefix("…") && lines[1].hasSuffix("…"))
+        // The caret sits under the name in the window.
+        let caret = try #require(lines[2].firstIndex(of: "^"))
+        let column = lines[2].distance(from: lines[2].startIndex, to: caret)
+        #expect(Array(lines[1])[column] == "z" && Array(lines[1])[column + 1] == "z")
+        #expect(lines[2].hasSuffix("^~"))
+    }
+
     // MARK: Did you mean
 
     @Test func editDistance() {

@@ -70,10 +70,15 @@ public struct DiagnosticRenderer: Sendable {
         } else {
             endCol = max(scalars.count + 1, startCol + 1)
         }
+        // A long line (a minified file, a binary imported by mistake) is shown as a window of
+        // `window` characters around the span, with … where it was cut.
+        let window = 120
+        let lo = scalars.count > window + 40 ? max(0, min(startCol - 1 - window / 2, scalars.count - window)) : 0
+        let hi = scalars.count > window + 40 ? min(scalars.count, lo + window) : scalars.count
         // Pad with what the terminal shows before the span: tabs stay tabs, wide characters
         // (CJK, emoji) take two cells, combining marks none.
-        var caret = ""
-        for idx in 0..<(startCol - 1) {
+        var caret = lo > 0 ? " " : ""
+        for idx in lo..<max(lo, startCol - 1) {
             guard idx < scalars.count else {
                 caret += " "
                 continue
@@ -82,12 +87,13 @@ public struct DiagnosticRenderer: Sendable {
             caret += s == "\t" ? "\t" : String(repeating: " ", count: Self.displayWidth(s))
         }
         var underline = 0
-        for idx in (startCol - 1)..<(endCol - 1) {
+        for idx in (startCol - 1)..<min(endCol - 1, max(hi, startCol)) {
             underline += idx < scalars.count ? Self.displayWidth(scalars[idx]) : 1
         }
         caret += "^" + String(repeating: "~", count: max(0, underline - 1))
-        var line = ""
-        line.unicodeScalars.append(contentsOf: scalars)
+        var line = lo > 0 ? "…" : ""
+        line.unicodeScalars.append(contentsOf: scalars[lo..<hi])
+        if hi < scalars.count { line += "…" }
         return line + "\n" + style(caret, .green) + "\n"
     }
 

@@ -55,11 +55,17 @@ public final class Interpreter {
     /// Returns the lowered code, or the diagnostics (name, argument, import errors).
     func lower(_ program: Program) -> Result<[Instr], DiagnosticList> {
         resolver.diagnostics = []
+        resolver.droppedErrors = 0
         resolver.topLevelNames = Resolver.topLevelDeclarations(program.statements)
         let code = resolver.resolveFile(program)
         globals.ensure(resolver.global.size)
         if resolver.diagnostics.isEmpty { return .success(code) }
-        return .failure(DiagnosticList(resolver.diagnostics))
+        var all = resolver.diagnostics
+        if resolver.droppedErrors > 0 {
+            all.append(Diagnostic(.name, "\(resolver.droppedErrors) more error\(resolver.droppedErrors == 1 ? "" : "s") not shown", at: nil,
+                                  hint: "fix the first \(Resolver.errorLimit) and check again"))
+        }
+        return .failure(DiagnosticList(all))
     }
 
     /// Checks a program (names, arguments, imports) without running it: `exp check`.

@@ -59,7 +59,14 @@ final class Resolver {
 
     // MARK: - Diagnostics
 
+    /// Past this many errors the rest are counted, not kept: nobody reads the 101st, and a file
+    /// of 100,000 mistakes must still be checked in moments.
+    static let errorLimit = 100
+    /// Errors found past `errorLimit`.
+    var droppedErrors = 0
+
     func error(_ kind: DiagnosticKind, _ message: String, at span: SourceSpan?, hint: String? = nil) {
+        guard diagnostics.count < Self.errorLimit else { droppedErrors += 1; return }
         diagnostics.append(Diagnostic(kind, message, at: span, hint: hint))
     }
 
@@ -142,6 +149,8 @@ final class Resolver {
     }
 
     func unknownName(_ name: String, at span: SourceSpan) {
+        // The hint costs a pass over every visible name: skip it for errors that are dropped.
+        guard diagnostics.count < Self.errorLimit else { droppedErrors += 1; return }
         let keywords = Keyword.allCases.map(\.rawValue)
         var hint = DidYouMean.hint(for: name, in: visibleNames() + keywords)
         if hint == nil, pending.contains(name) { hint = "`\(name)` is defined later in the file; move its definition above this use" }
@@ -221,7 +230,12 @@ final class Resolver {
         let source = SourceFile(name: canonical, bytes: Array(data))
         let parsed = Parser.parse(source)
         if parsed.hasErrors {
-            diagnostics.append(contentsOf: parsed.diagnostics.filter { $0.severity == .error })
+            // Only the first: a file that is not an exp script (say /etc/passwd) would otherwise
+            // have every line echoed.
+            if let first = parsed.diagnostics.first(where: { $0.severity == .error }) {
+                error(.io, "\"\(path)\" does not parse as an exp script: \(first.message)", at: span,
+                      hint: "first error at \(URL(fileURLWithPath: canonical).lastPathComponent):\(first.span?.line ?? 1):\(first.span?.column ?? 1)")
+            }
             return nil
         }
         importStack.append(canonical)

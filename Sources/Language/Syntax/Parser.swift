@@ -129,6 +129,12 @@ public struct Parser {
             if let s = parseStatementRecovering() {
                 statements.append(s)
             }
+            if diagnostics.count >= Self.errorLimit {
+                // Nobody reads the 101st error, and a file of garbage must still be checked in moments.
+                diagnostics.append(Diagnostic(.syntax, "stopped after \(Self.errorLimit) syntax errors", at: nil,
+                                              hint: "fix these first (is this an exp script?)"))
+                break
+            }
             // Only a `;` directly after the last top-level statement hides the REPL's auto-print.
             lastStatementEndedWithSemicolon = false
         }
@@ -246,15 +252,19 @@ public struct Parser {
 
     /// Lexer and parser diagnostics in source order, keeping only the first one inside each
     /// failed statement.
+    /// Statements that may fail before parsing stops.
+    static let errorLimit = 100
+
     func finalDiagnostics() -> [Diagnostic] {
-        var all = lexerDiagnostics + diagnostics
-        all.sort { ($0.span?.start.offset ?? 0) < ($1.span?.start.offset ?? 0) }
+        var all = Array(lexerDiagnostics.prefix(Self.errorLimit)) + diagnostics
+        all.sort { ($0.span?.start.offset ?? Int.max) < ($1.span?.start.offset ?? Int.max) }
         guard !failedRegions.isEmpty else { return all }
         var keep = [Bool](repeating: true, count: all.count)
         for region in failedRegions {
             var seen = false
             for (i, d) in all.enumerated() {
-                let off = d.span?.start.offset ?? 0
+                // A diagnostic about the whole file (no span) belongs to no region.
+                guard let off = d.span?.start.offset else { continue }
                 // Unexpected-end errors sit at the end of the input, just past the region.
                 guard region.contains(off) else { continue }
                 if seen { keep[i] = false } else { seen = true }
