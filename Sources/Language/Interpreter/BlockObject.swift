@@ -26,6 +26,17 @@ public final class BlockObject: HostObject, ParameterStore {
     /// Runs the block's body once (bindings, params, method closures).
     func initialize() throws {
         for i in proto.body { try interpreter.executeInstruction(i, frame) }
+        // Every param is trained, so it must hold a tensor: anything else would be silently
+        // left out of training (and of summary, save and the optimizer).
+        for m in proto.members where m.kind == .param && m.slot < frame.slots.count {
+            let v = frame.slots[m.slot]
+            if case .tensor = v { continue }
+            var hint = "a param is one tensor, e.g. param W = randn([d, d])"
+            if case .list = v { hint = "declare one param per tensor (lists and records of params are not trained yet)" }
+            if case .record = v { hint = "declare one param per tensor (lists and records of params are not trained yet)" }
+            throw ScriptError(.type, "param `\(m.name)` must be a tensor, got \(v.typeName)", hint: hint,
+                              span: proto.paramSpans[m.slot] ?? proto.span)
+        }
     }
 
     // MARK: - Members
@@ -39,6 +50,9 @@ public final class BlockObject: HostObject, ParameterStore {
 
     public func setMember(_ name: String, _ value: Value, _ context: CallContext) throws -> Bool {
         guard let m = proto.members.first(where: { $0.name == name }), m.slot < frame.slots.count else { return false }
+        if m.kind == .param, case .tensor = value {} else if m.kind == .param {
+            throw ScriptError(.type, "param `\(name)` of \(proto.kind.rawValue) `\(proto.name)` must stay a tensor, got \(value.typeName)")
+        }
         frame.slots[m.slot] = value
         return true
     }
@@ -92,7 +106,9 @@ public final class BlockObject: HostObject, ParameterStore {
         for (m, v) in zip(ms, values) where m.slot < frame.slots.count { frame.slots[m.slot] = .tensor(v) }
     }
 
-    // ParameterStore (the Lab trainer's view).
+    // ParameterStore (the Lab trainer's view). Every param holds a tensor (`initialize` checks
+    // it and `setMember` keeps it so), so `trainableVariables` cannot throw here and the empty
+    // fallback is never what training sees.
     public func trainableParameters() -> [Tensor] {
         (try? trainableVariables().map(\.value)) ?? []
     }

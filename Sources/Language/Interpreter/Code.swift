@@ -153,6 +153,8 @@ final class DeclarationProto {
     /// Members reachable as `obj.name`, by slot in the block's frame.
     var members: [(name: String, slot: Int, kind: MemberKind)]
     let span: SourceSpan
+    /// Where each `param` is written, by slot: a param that holds no tensor is an error there.
+    var paramSpans: [Int: SourceSpan] = [:]
 
     init(kind: Kind, name: String, target: CodePattern, body: [Instr], frameSize: Int,
          members: [(name: String, slot: Int, kind: MemberKind)], span: SourceSpan) {

@@ -230,8 +230,10 @@ extension Resolver {
             }
         }
         let size = popFrame()
-        return .declaration(DeclarationProto(kind: kind, name: name.name, target: target, body: body, frameSize: size,
-                                             members: members, span: span))
+        let proto = DeclarationProto(kind: kind, name: name.name, target: target, body: body, frameSize: size,
+                                     members: members, span: span)
+        for (item, slot) in zip(items, slots) { if case .param(_, _, let s) = item { proto.paramSpans[slot] = s } }
+        return .declaration(proto)
     }
 
     /// A pattern over names already declared in the current frame's first block.
