@@ -124,12 +124,14 @@ struct SweepRun {
                     baseSeed: RandomGenerator.current.seed)
     }
 
-    /// `<run>/sweep-<line>/<k>_<label>/`, created.
+    /// `<run>/sweep-<line>/<k>_<label>/`, created (inside the outer combination's directory for
+    /// a sweep nested in another).
     private func combinationDirectory(_ k: Int, _ plan: Plan) throws -> URL {
         let width = String(plan.total - 1).count
         let index = String(repeating: "0", count: width - String(k).count) + String(k)
         let name = Self.fileSafe(index + "_" + plan.directoryLabel(k))
-        let url = try runtime.directory().url.appendingPathComponent("sweep-\(context.span.line)").appendingPathComponent(name)
+        let base = try runtime.fileDirectory ?? runtime.directory()
+        let url = base.url.appendingPathComponent("sweep-\(context.span.line)").appendingPathComponent(name)
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         } catch {

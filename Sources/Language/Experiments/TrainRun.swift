@@ -94,8 +94,10 @@ final class TrainRun {
         trainer.logEvery = 1
         trainer.progress = runtime.quiet ? nil : Progress(total: steps, label: "train \(modelName)")
         let report: TrainReport
+        var current = 0
         do {
             report = try trainer.run(steps: steps, loss: { step, leaves in
+                current = step
                 try self.model.setTrainableVariables(leaves)
                 return try self.loss(step: Double(step), batch: self.data.batch(step: step, size: self.settings.batch, interpreter: self.interpreter, span: self.context.span))
             }, log: { step, _ in
@@ -108,6 +110,10 @@ final class TrainRun {
                               hint: "metrics logged so far are kept; try a smaller learning rate or `clip 1.0`", span: lossExpr.span)
         } catch let e as OptimizerError {
             throw ScriptError(.runtime, e.message, span: context.span)
+        } catch var e as ScriptError where e.context == nil {
+            // Which step failed tells a bad batch or a divergence from a bug in the loss.
+            e.context = "while training `\(modelName)`, at step \(current) of \(steps)"
+            throw e
         }
         try runtime.metrics?.flush()
         summarize(steps: report.stepsDone, of: steps, msPerStep: report.medianStepMs, loss: report.finalLoss, interrupted: report.interrupted)

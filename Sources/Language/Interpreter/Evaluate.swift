@@ -181,6 +181,8 @@ extension Interpreter {
         switch f {
         case .function(let b as Builtin):
             return try callBuiltin(b, a, args, span: span, receiverShift: false)
+        case .function(let c as Closure):
+            return try located(span) { try callClosure(c, a, site: span) }
         case .function(let c):
             return try located(span) { try callFunction(c, a) }
         case .object(let o):
@@ -223,7 +225,9 @@ extension Interpreter {
         return try f.call(a, CallContext(self))
     }
 
-    func callClosure(_ c: Closure, _ a: Arguments) throws -> Value {
+    /// Calls a script function; an error from its body records `site` (where it was called) in
+    /// its call chain.
+    func callClosure(_ c: Closure, _ a: Arguments, site: SourceSpan? = nil) throws -> Value {
         let proto = c.proto
         let bound = try a.bind(to: proto.parameters, function: proto.name == "fn" ? "function" : proto.name)
         guard callDepth < options.maxCallDepth else {
@@ -245,6 +249,9 @@ extension Interpreter {
             return try runBlock(proto.body, frame)
         } catch ControlFlow.returnValue(let v) {
             return v
+        } catch var e as ScriptError where site != nil && e.span != nil {
+            e.callChain.append((c.name, site!))
+            throw e
         }
     }
 }

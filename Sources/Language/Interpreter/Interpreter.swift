@@ -197,6 +197,12 @@ extension ScriptError {
         case .limit: k = .limit
         case .syntax: k = .syntax
         }
-        return Diagnostic(k, message, at: span, hint: hint)
+        var d = Diagnostic(k, message, at: span, hint: hint)
+        // Deep recursion would list a thousand identical frames: show the innermost ones.
+        let shown = callChain.prefix(8)
+        for call in shown { d.notes.append(DiagnosticNote("in `\(call.function)`, called here", span: call.site)) }
+        if callChain.count > shown.count { d.notes.append(DiagnosticNote("... and \(callChain.count - shown.count) more calls")) }
+        if let context { d.notes.append(DiagnosticNote(context)) }
+        return d
     }
 }

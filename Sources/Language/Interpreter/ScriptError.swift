@@ -15,6 +15,11 @@ public struct ScriptError: Error, CustomStringConvertible {
     public var span: SourceSpan?
     /// Index of the call argument at fault (positionals first, then keywords), if one is.
     public var argument: Int?
+    /// The script-function calls the error came out of, innermost first: which call passed the
+    /// bad value, up to the script's top level.
+    public var callChain: [(function: String, site: SourceSpan)] = []
+    /// Said after the chain (the training step it happened in, say).
+    public var context: String?
 
     public init(_ kind: Kind, _ message: String, hint: String? = nil, argument: Int? = nil, span: SourceSpan? = nil) {
         self.kind = kind
