@@ -25,8 +25,8 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("Where plots go: files (SVG in the run directory) or terminal (also drawn here).", valueName: "mode"))
     var plots: String = "files"
 
-    @Option(help: ArgumentHelp("Sweep runs in parallel processes (default: the number of cores).", valueName: "N"))
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: ArgumentHelp("A sweep's runs in this many processes at once; the results are the same for any N (default: the number of cores).", valueName: "N"))
+    var jobs: Int?
 
     @Option(name: .customLong("sweep-child"), help: .hidden)
     var sweepChild: String?
@@ -69,11 +69,11 @@ struct Run: ParsableCommand {
             }
             SweepChildGuard.install()
             config.sweepChild = child
-        } else if jobs > 1 {
-            config.sweepExecutor = SweepProcessExecutor(jobs: jobs, scriptPath: file, overrides: overrides)
-        } else if jobs < 1 {
+        } else if let jobs, jobs < 1 {
             FileHandle.standardError.write(Data("error: --jobs must be at least 1, got \(jobs)\n".utf8))
             throw ExitCode(Language.ExitCode.usage.rawValue)
+        } else if (jobs ?? ProcessInfo.processInfo.activeProcessorCount) > 1 {
+            config.sweepExecutor = SweepProcessExecutor(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, scriptPath: file, overrides: overrides)
         }
         config.overrides = Dictionary(overrides.compactMap { o in o.firstIndex(of: "=").map { (String(o[..<$0]), String(o[o.index(after: $0)...])) } },
                                       uniquingKeysWith: { _, b in b })

@@ -61,4 +61,19 @@ import Testing
         #expect(p.terminationStatus == 65)
         #expect(printed.isEmpty)
     }
+
+    @Test func aScriptPathRunsItAndAMisspeltCommandGetsADidYouMean() throws {
+        let path = NSTemporaryDirectory() + "exp-direct-\(UUID().uuidString).exp"
+        try "print(1 + 1)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (p, out, _) = try ExperimentRunTests.launch([path, "--quiet", "--out", NSTemporaryDirectory() + "exp-direct-run-\(UUID().uuidString)"])
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0 && printed == "2\n")
+        let (q, _, err) = try ExperimentRunTests.launch(["rnu", path])
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        q.waitUntilExit()
+        #expect(q.terminationStatus == 64)
+        #expect(text.contains("unknown command `rnu`; did you mean `exp run`?"))
+    }
 }
