@@ -48,6 +48,7 @@ public enum PNGExport {
         let errData = errPipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
+            // Cleanup on the error path: the error being thrown is the one to report.
             try? FileManager.default.removeItem(atPath: tmp)
             let msg = String(decoding: errData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             throw PlotError(.conversionFailed, "rsvg-convert failed on \(svgPath) (exit \(process.terminationStatus))"
@@ -57,6 +58,7 @@ public enum PNGExport {
             if FileManager.default.fileExists(atPath: pngPath) { try FileManager.default.removeItem(atPath: pngPath) }
             try FileManager.default.moveItem(atPath: tmp, toPath: pngPath)
         } catch {
+            // Cleanup on the error path: the error being thrown is the one to report.
             try? FileManager.default.removeItem(atPath: tmp)
             throw PlotError(.io, "cannot write \(pngPath): \(error.localizedDescription)")
         }
@@ -68,6 +70,7 @@ extension Figure {
     public func writePNG(to path: String, scale: Double = 1) throws {
         let svgPath = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier).svg"
         try writeSVG(to: svgPath)
+        // The intermediate SVG; one left behind costs disk space, not a result.
         defer { try? FileManager.default.removeItem(atPath: svgPath) }
         try PNGExport.convert(svgPath: svgPath, to: path, scale: scale)
     }

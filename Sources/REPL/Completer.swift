@@ -161,6 +161,7 @@ public struct Completer {
     static func member(_ value: Value, _ name: String, _ interpreter: Interpreter) -> Value? {
         switch value {
         case .record(let r): return r[name]
+        // Completion only offers what it can see; a member that fails to read offers nothing.
         case .object(let o): return try? o.member(name, CallContext(interpreter))
         default: return nil
         }
@@ -260,6 +261,7 @@ public enum PathCompletion {
         let directoryPart = slash.map { String(partial[...$0]) } ?? ""
         let base = slash.map { String(partial[partial.index(after: $0)...]) } ?? partial
         let directory = directoryPart.isEmpty ? "." : expandTilde(directoryPart)
+        // An unreadable folder has no completions; the user sees none offered.
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
             return Completion(word: base, candidates: [])
         }

@@ -214,6 +214,7 @@ extension Tensor {
 
         var weights: Tensor?
         if let mask {
+            // Not broadcastable and broadcastable-to-another-shape are the same mistake, reported below.
             guard (try? Shape.broadcast(mask.shape, posShape, op: op)) == posShape else {
                 throw TensorError.shapeMismatch(op, mask.shape, posShape, "differ: the mask needs the targets' shape",
                                                 hint: "the mask has one entry per position: the logits' shape without the class axis")

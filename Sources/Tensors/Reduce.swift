@@ -73,6 +73,7 @@ public struct ReductionPlan {
     /// When `x` is dense and `axes` are exactly its leading axes (reducing a batch), the number
     /// of reduced rows and the row length: such reductions add whole rows, with no permute copy.
     static func leadingSplit(_ x: Tensor, axes requested: [Int]?) -> (rows: Int, cols: Int, kept: [Int], dropped: [Int])? {
+        // A fast-path test: bad axes take the general path, which reports them.
         guard let requested, !requested.isEmpty, x.isContiguous,
               let axes = try? normalize(requested, rank: x.rank, op: ""),
               axes.count < x.rank, axes == Array(0..<axes.count) else { return nil }

@@ -33,6 +33,8 @@ public enum Safetensors {
         guard bytes.count >= 8 else { throw RunError.format("not a safetensors file (too short)") }
         var len = 0
         for i in 0..<8 { len |= Int(bytes[i]) << (8 * i) }
+        // An unparsable header is this error, with the JSON parser's detail dropped on purpose:
+        // a wrong file type is the likely cause.
         guard len > 0, len <= bytes.count - 8,
               let header = try? JSONSerialization.jsonObject(with: Data(bytes[8..<8 + len])) as? [String: Any] else {
             throw RunError.format("not a safetensors file (bad header)")

@@ -53,6 +53,8 @@ public final class MetricLog {
         try AtomicFile.write(Data(csv().utf8), to: directory.appendingPathComponent("metrics.csv"))
         try AtomicFile.write(try json(), to: directory.appendingPathComponent("metrics.json"))
         for (name, series) in tensors where !series.values.isEmpty {
+            // A series whose shape changes has no single array: metrics.json says so (`file`
+            // null, every step's shape) instead of naming a file that is not there.
             if let stacked = try? stack(series.values) {
                 let dir = directory.appendingPathComponent("tensors")
                 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -84,7 +86,13 @@ public final class MetricLog {
             if let s = scalars[name] {
                 metrics[name] = ["steps": s.steps, "values": s.values.map { $0.isFinite ? $0 as Any : String($0) }]
             } else if let t = tensors[name] {
-                metrics[name] = ["steps": t.steps, "shape": t.values.last?.shape ?? [], "file": "tensors/\(MetricLog.fileSafe(name)).npy"]
+                let shapes = t.values.map(\.shape)
+                if shapes.allSatisfy({ $0 == shapes.first }) {
+                    metrics[name] = ["steps": t.steps, "shape": t.values.last?.shape ?? [], "file": "tensors/\(MetricLog.fileSafe(name)).npy"]
+                } else {
+                    metrics[name] = ["steps": t.steps, "shapes": shapes, "file": NSNull(),
+                                     "note": "the shape changed between steps, so no single .npy holds this series"]
+                }
             }
         }
         return try JSONSerialization.data(withJSONObject: ["order": names, "metrics": metrics], options: [.prettyPrinted, .sortedKeys])

@@ -12,6 +12,7 @@ public enum AtomicFile {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
             }
         } catch {
+            // Cleanup on the error path: the error being thrown is the one to report.
             try? FileManager.default.removeItem(at: tmp)
             throw RunError.io("cannot write \(url.path): \(error.localizedDescription)")
         }

@@ -47,6 +47,7 @@ enum RandomBuiltins {
             let size = try a.int(1, default: 1)
             var probs: [Double]?
             if let p = a[2] {
+                // Whatever the conversion's complaint, the fix is the same: give probabilities.
                 guard let t = try? Convert.variable(p).value else { throw a.typeError(2, expected: "a list of probabilities") }
                 probs = t.toDoubles()
             }

@@ -40,6 +40,7 @@ enum TensorOps {
 
     /// `a ** b`: squares stay exact; ints raised to ints give floats (as the core does).
     static func power(_ a: Variable, _ b: Variable) throws -> Variable {
+        // item() of a rank-0 tensor cannot fail; this only picks the exact path for x ** 2.
         if b.rank == 0, !b.isTracked, let e = try? b.value.item(), e == 2, a.dtype.isFloating {
             return try Autodiff.unary(.square, a)
         }

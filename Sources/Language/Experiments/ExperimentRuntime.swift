@@ -139,10 +139,17 @@ public final class ExperimentRuntime: ExperimentStatements {
     public func expectEvaluated(_ outcome: ExpectOutcome) { expects.append(outcome) }
 
     /// Writes the final files (metrics flushed, summary, report) when the script ends, however it ended.
+    /// The script's exit code is already decided, so a file that cannot be written is a warning
+    /// on stderr naming it, not a new error.
     public func finish(exitCode: Int32) {
-        if config.outDirectory != nil { _ = try? directory() }
+        func warn(_ what: String, _ error: Error) {
+            FileHandle.standardError.write(Data("warning: could not write \(what): \(error)\n".utf8))
+        }
+        if config.outDirectory != nil {
+            do { _ = try directory() } catch { warn("the run directory", error) }
+        }
         guard let dir = runDirectory else { return }
-        try? metrics?.flush()
+        do { try metrics?.flush() } catch { warn("metrics.csv/metrics.json", error) }
         var lines = ["exit code \(exitCode)" + ([129, 130, 143].contains(exitCode) ? " (interrupted)" : "")]
         for r in trainReports {
             lines.append("train: \(r.stepsDone) steps" + (r.medianStepMs.map { String(format: ", %.3f ms/step", $0) } ?? "")
@@ -152,8 +159,8 @@ public final class ExperimentRuntime: ExperimentStatements {
             if let s = metrics?.scalars[name], let last = s.last { lines.append("\(name): last \(last)") }
         }
         for e in expects { lines.append("expect \(e.passed ? "passed" : "FAILED"): \(e.text)" + (e.details.isEmpty ? "" : " (\(e.details))")) }
-        try? dir.write(lines.joined(separator: "\n") + "\n", to: "summary.txt")
-        try? ReportPage(runtime: self, expects: expects, exitCode: exitCode).write(to: dir)
+        do { try dir.write(lines.joined(separator: "\n") + "\n", to: "summary.txt") } catch { warn("summary.txt", error) }
+        do { try ReportPage(runtime: self, expects: expects, exitCode: exitCode).write(to: dir) } catch { warn("report.html", error) }
     }
 }
 

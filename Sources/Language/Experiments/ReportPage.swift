@@ -20,6 +20,8 @@ struct ReportPage {
             : [129, 130, 143].contains(exitCode) ? "interrupted (exit code \(exitCode)): the results stop where the run was stopped"
             : "stopped with an error (exit code \(exitCode))"
         body += "<p class=\"status \(exitCode == 0 ? "pass" : "fail")\">\(esc(status))</p>\n"
+        // settings.json is written when the run directory is made; a report without it still
+        // shows every result, so a failed read only leaves the section out.
         if let settings = try? String(contentsOf: dir.file("settings.json"), encoding: .utf8) {
             body += "<h2>Settings</h2>\n<pre class=\"settings\">\(esc(settings))</pre>\n"
         }

@@ -45,6 +45,8 @@ enum SaveLoad {
         case .object(let o as BlockObject):
             var out: [(String, Tensor)] = []
             for n in o.memberNames {
+                // A model's members are stored values: reading one cannot fail, and non-tensors
+                // (methods, numbers) are not saved by design.
                 if case .tensor(let t)? = try? o.member(n, CallContext(interpreter)) { out.append((n, t.value)) }
             }
             return out

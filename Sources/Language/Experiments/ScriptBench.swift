@@ -32,6 +32,7 @@ public struct ScriptBench {
     /// Runs the script at `path` and returns its training reports and printed lines.
     public func measure(path: String) -> Result {
         let out = NSTemporaryDirectory() + "exp-bench-\(UUID().uuidString)"
+        // A temporary folder; one left behind costs disk space, not a result.
         defer { try? FileManager.default.removeItem(atPath: out) }
         var options = Interpreter.Options()
         options.overrides = overrides
@@ -73,6 +74,7 @@ public struct ScriptBench {
         if !tail.isEmpty { fields["tail_loss"] = significant(tail.reduce(0, +) / Double(tail.count)) }
         if result.reports.count > 1 { fields["trains"] = result.reports.count }
         if result.code != .ok { fields["exit_code"] = Int(result.code.rawValue) }
+        // The fields are numbers, strings and NSNull only: serialization cannot fail.
         guard let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes]) else { return nil }
         return String(decoding: data, as: UTF8.self)
     }

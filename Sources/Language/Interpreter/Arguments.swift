@@ -122,6 +122,7 @@ public struct BoundArguments {
     public func bool(_ i: Int, default d: Bool) throws -> Bool {
         guard let v = self[i] else { return d }
         if case .bool(let b) = v { return b }
+        // item() of a one-element tensor cannot fail; anything else is the type error below.
         if let t = v.asTensor, t.count == 1, let x = try? t.item() { return x != 0 }
         throw typeError(i, expected: "true or false", got: v)
     }

@@ -51,6 +51,7 @@ public enum Convert {
         case .list(let xs): return xs
         case .range(let r) where r.count <= 1 << 24: return (0..<r.count).map { .int(r.element($0)) }
         case .tensor(let t) where t.rank >= 1:
+            // Every index is in range of axis 0, so select cannot fail.
             return (0..<t.shape[0]).compactMap { try? .tensor(TensorOps.select(t, $0)) }
         default: return nil
         }

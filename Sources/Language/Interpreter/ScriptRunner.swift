@@ -71,6 +71,8 @@ public struct ScriptRunner {
         let parsed = Parser.parse(file)
         if !parsed.hasErrors, parsed.program.statements.count == 1, case .expression = parsed.program.statements[0].kind {
             let interp = Interpreter(output: { _ in })
+            // Not a literal (it fails to evaluate, or computes something): the text is taken as
+            // a string, and `OverrideCheck` refuses it where the script's value is not one.
             if let v = try? interp.runREPL(parsed.program), isLiteral(v) { return (name, v) }
         }
         return (name, .string(raw))
@@ -219,6 +221,8 @@ public struct ScriptRunner {
     /// file one family of shared tasks or model blocks.
     public static func preludeSources() -> [SourceFile] {
         guard let dir = Bundle.module.url(forResource: "Prelude", withExtension: nil) else { return [] }
+        // The prelude ships inside the build; an unreadable folder would show at once as unknown
+        // prelude names (every task family), which the golden tests pin.
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".exp") }.sorted()
         return names.compactMap { name in
             guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent(name).path), !data.isEmpty else { return nil }
