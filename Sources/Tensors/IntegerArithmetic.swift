@@ -65,6 +65,13 @@ enum CheckedMod: CheckedIntKernel {
     }
 }
 
+extension TensorError {
+    /// The error for an int64 result that does not fit: `what` says which.
+    static func intOverflow(_ op: String, _ what: String) -> TensorError {
+        TensorError(.value, op: op, "integer overflow: \(what)", hint: "int64 holds about ±9.22e18; cast to float64 for larger numbers")
+    }
+}
+
 extension Tensor {
     /// Runs a checked int kernel over broadcast int64 operands into `out`; throws on the first
     /// element that overflows or divides by zero, naming its operands. `op` names the
@@ -80,8 +87,7 @@ extension Tensor {
         switch fault {
         case .none: return
         case .overflow:
-            throw TensorError(.value, op: op, "integer overflow: \(culprit.0) \(K.symbol) \(culprit.1) does not fit in int64",
-                              hint: "int64 holds about ±9.22e18; cast to float64 for larger numbers")
+            throw TensorError.intOverflow(op, "\(culprit.0) \(K.symbol) \(culprit.1) does not fit in int64")
         case .divisionByZero:
             let what = K.self == CheckedMod.self ? "modulo" : "division"
             throw TensorError(.value, op: op, "integer \(what) by zero (ZeroDivisionError): \(culprit.0) \(K.symbol) 0",
@@ -111,8 +117,7 @@ extension Tensor {
         default: run { v in v.multipliedReportingOverflow(by: v) }
         }
         if let v = culprit {
-            throw TensorError(.value, op: op.rawValue, "integer overflow: \(op.rawValue)(\(v)) does not fit in int64",
-                              hint: "int64 holds about ±9.22e18; cast to float64 for larger numbers")
+            throw TensorError.intOverflow(op.rawValue, "\(op.rawValue)(\(v)) does not fit in int64")
         }
         return out
     }

@@ -86,3 +86,39 @@ import Testing
         #expect(try Tensor.arange(3, 0, step: -1).toInts() == [3, 2, 1])
     }
 }
+
+/// Reductions check their result like every other creation: counts that overflow Int and
+/// results over `TensorLimits.maxBytes` are size errors, never a trap or a huge allocation.
+@Suite struct ReductionSizeTests {
+    @Test func resultOverTheLimitIsASizeError() throws {
+        // 0 elements in, 3e9 float32 (12 GB) out.
+        let empty = try Tensor.zeros([0, 3_000_000_000], dtype: .float32)
+        expectError(.size, mentioning: ["bytes"]) { try empty.sum(axes: [0]) }
+        expectError(.size, mentioning: ["bytes"]) { try empty.mean(axes: [0]) }
+        expectError(.size, mentioning: ["bytes"]) { try empty.prod(axes: [0]) }
+        expectError(.size, mentioning: ["bytes"]) { try empty.logsumexp(axes: [0]) }
+    }
+
+    @Test func zeroSizeShapesWithHugeDimensionsDoNotOverflow() throws {
+        let x = try Tensor.zeros([0, 1 << 40, 1 << 40], dtype: .float32)
+        #expect(try x.sum(axes: [1, 2]).shape == [0])
+        #expect(try x.sum().toDoubles() == [0])
+        expectError(.size, mentioning: ["too many elements"]) { try x.sum(axes: [0]) }
+        let y = try Tensor.zeros([1 << 40, 0], dtype: .float32)
+        expectError(.size) { try y.sum(axes: [1]) }
+        #expect(try Tensor.zeros([3, 0]).sum(axes: [1]).toDoubles() == [0, 0, 0])
+        #expect(try Tensor.zeros([0, 3]).sum(axes: [0]).toDoubles() == [0, 0, 0])
+        #expect(try Tensor.zeros([0, 2]).mean(axes: [0]).toDoubles().allSatisfy(\.isNaN))
+    }
+
+    @Test func integerReductionsThrowOnOverflow() throws {
+        let x = try Tensor(ints: [Int.max, 1])
+        expectError(.value, mentioning: ["overflow"]) { try x.sum() }
+        expectError(.value, mentioning: ["overflow"]) { try Tensor(ints: [Int.max, 1], shape: [2, 1]).sum(axes: [0]) }
+        expectError(.value, mentioning: ["overflow"]) { try Tensor(ints: [1 << 32, 1 << 32]).prod() }
+        expectError(.value, mentioning: ["overflow"]) { try x.cumsum(axis: 0) }
+        #expect(try Tensor(ints: [Int.max, -1]).sum().toInts() == [Int.max - 1])
+        #expect(try Tensor(ints: [1, 2, 3, 4], shape: [2, 2]).sum(axes: [0]).toInts() == [4, 6])
+        #expect(try Tensor(ints: [1, 2, 3]).cumsum(axis: 0).toInts() == [1, 3, 6])
+    }
+}
