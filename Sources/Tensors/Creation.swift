@@ -1,12 +1,16 @@
 extension Tensor {
     /// A tensor of `shape` with every element `value`.
     public static func full(_ value: Double, shape: [Int], dtype: DType = DefaultDType.float) throws -> Tensor {
+        if dtype == .int64 && !fitsInt64(value) {
+            throw TensorError(.value, op: "full", "cannot fill an int64 tensor with \(describe(value)): it has no int64 value",
+                              hint: "use a float dtype for this value")
+        }
         let out = try Tensor.uninitialized(shape, dtype: dtype, op: "full")
         let n = out.count
         switch dtype {
         case .float32: out.pointer(Float.self).update(repeating: Float(value), count: n)
         case .float64: out.pointer(Double.self).update(repeating: value, count: n)
-        case .int64: out.pointer(Int.self).update(repeating: value.isFinite ? Int(value) : 0, count: n)
+        case .int64: out.pointer(Int.self).update(repeating: Int(value), count: n)  // range checked above
         case .bool: out.pointer(UInt8.self).update(repeating: value != 0 ? 1 : 0, count: n)
         }
         return out
@@ -36,14 +40,35 @@ extension Tensor {
         guard step != 0, step.isFinite, start.isFinite, end.isFinite else {
             throw TensorError(.value, op: "arange", "step must be finite and nonzero, and bounds finite")
         }
-        let n = max(0, Int(((end - start) / step).rounded(.up)))
+        // The count as a Double first: it can be huge or infinite (end - start may overflow),
+        // and Int(_:) would trap on it.
+        let q = ((end - start) / step).rounded(.up)
+        guard q < 0x1p62 else {
+            throw TensorError(.size, op: "arange", "arange(\(start), \(end), step: \(step)) would have \(describe(q)) elements",
+                              hint: "use a larger step or a shorter interval")
+        }
+        let n = q > 0 ? Int(q) : 0
         let isInt = start == start.rounded() && step == step.rounded()
         let dt = dtype ?? (isInt ? .int64 : DefaultDType.float)
         let out = try Tensor.uninitialized([n], dtype: dt, op: "arange")
         switch dt {
         case .float32: let p = out.pointer(Float.self); for i in 0..<n { p[i] = Float(start + Double(i) * step) }
         case .float64: let p = out.pointer(Double.self); for i in 0..<n { p[i] = start + Double(i) * step }
-        case .int64: let p = out.pointer(Int.self); for i in 0..<n { p[i] = Int(start) + i * Int(step) }
+        case .int64:
+            guard fitsInt64(start), fitsInt64(step) else {
+                throw TensorError(.value, op: "arange", "int64 arange bounds must fit in int64, got start \(start) and step \(step)",
+                                  hint: "use a float dtype")
+            }
+            let p = out.pointer(Int.self), s0 = Int(start), ds = Int(step)
+            for i in 0..<n {
+                let (offset, o1) = i.multipliedReportingOverflow(by: ds)
+                let (v, o2) = s0.addingReportingOverflow(offset)
+                guard !o1, !o2 else {
+                    throw TensorError(.value, op: "arange", "integer overflow: element \(i) of arange(\(s0), step: \(ds)) does not fit in int64",
+                                      hint: "use a float dtype")
+                }
+                p[i] = v
+            }
         case .bool: let p = out.pointer(UInt8.self); for i in 0..<n { p[i] = start + Double(i) * step != 0 ? 1 : 0 }
         }
         return out

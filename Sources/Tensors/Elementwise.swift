@@ -77,17 +77,14 @@ public enum CompareOp: String, CaseIterable, Sendable {
     case eq, ne, lt, le, gt, ge
 }
 
-enum Add: BinaryFloatKernel, BinaryIntKernel {
+enum Add: BinaryFloatKernel {
     @inline(__always) static func apply<T: FloatElement>(_ a: T, _ b: T) -> T { a + b }
-    @inline(__always) static func apply(_ a: Int, _ b: Int) -> Int { a &+ b }
 }
-enum Sub: BinaryFloatKernel, BinaryIntKernel {
+enum Sub: BinaryFloatKernel {
     @inline(__always) static func apply<T: FloatElement>(_ a: T, _ b: T) -> T { a - b }
-    @inline(__always) static func apply(_ a: Int, _ b: Int) -> Int { a &- b }
 }
-enum Mul: BinaryFloatKernel, BinaryIntKernel {
+enum Mul: BinaryFloatKernel {
     @inline(__always) static func apply<T: FloatElement>(_ a: T, _ b: T) -> T { a * b }
-    @inline(__always) static func apply(_ a: Int, _ b: Int) -> Int { a &* b }
 }
 enum Div: BinaryFloatKernel { @inline(__always) static func apply<T: FloatElement>(_ a: T, _ b: T) -> T { a / b } }
 enum Pow: BinaryFloatKernel {
@@ -108,20 +105,7 @@ enum Minimum: BinaryFloatKernel, BinaryIntKernel {
     @inline(__always) static func apply<T: FloatElement>(_ a: T, _ b: T) -> T { a.isNaN || b.isNaN ? T.nan : Swift.min(a, b) }
     @inline(__always) static func apply(_ a: Int, _ b: Int) -> Int { Swift.min(a, b) }
 }
-enum FloorDivInt: BinaryIntKernel {
-    @inline(__always) static func apply(_ a: Int, _ b: Int) -> Int {
-        if b == 0 { return 0 }
-        let q = a / b
-        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
-    }
-}
-enum ModInt: BinaryIntKernel {
-    @inline(__always) static func apply(_ a: Int, _ b: Int) -> Int {
-        if b == 0 { return 0 }
-        let r = a % b
-        return (r != 0 && (r < 0) != (b < 0)) ? r + b : r
-    }
-}
+// Integer +, -, *, // and % are checked: see IntegerArithmetic.swift.
 enum Eq: CompareKernel { @inline(__always) static func apply<T: Comparable>(_ a: T, _ b: T) -> Bool { a == b } }
 enum Ne: CompareKernel { @inline(__always) static func apply<T: Comparable>(_ a: T, _ b: T) -> Bool { a != b } }
 enum Lt: CompareKernel { @inline(__always) static func apply<T: Comparable>(_ a: T, _ b: T) -> Bool { a < b } }

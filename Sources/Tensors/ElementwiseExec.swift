@@ -110,7 +110,8 @@ func mapLoop<A, C>(_ a: Tensor, _ out: Tensor, _: A.Type, _: C.Type, _ body: (A)
 
 extension Tensor {
     /// This tensor converted to `dtype` (itself when it already has it). Floats become ints by
-    /// truncation toward zero; NaN and out-of-range values become 0.
+    /// truncation toward zero; NaN and out-of-range values become 0 (`checkedCast(to:)`
+    /// throws for them instead: use it for conversions the user asked for).
     public func cast(to dtype: DType) -> Tensor {
         if dtype == self.dtype { return self }
         let out = Tensor.uncheckedEmpty(shape, count: count, dtype: dtype)
@@ -118,7 +119,7 @@ extension Tensor {
             switch dtype {
             case .float32: mapLoop(self, out, S.self, Float.self) { Float($0) }
             case .float64: mapLoop(self, out, S.self, Double.self) { Double($0) }
-            case .int64: mapLoop(self, out, S.self, Int.self) { $0.isFinite && Swift.abs($0) < 9.2e18 ? Int($0) : 0 }
+            case .int64: mapLoop(self, out, S.self, Int.self) { fitsInt64($0) ? Int($0) : 0 }
             case .bool: mapLoop(self, out, S.self, UInt8.self) { $0 != 0 ? 1 : 0 }
             }
         }
@@ -206,25 +207,14 @@ extension Tensor {
         if x.dtype == .float32 { run(Float.self) } else { run(Double.self) }
         return out
     }
-
-    /// Limits every element to `[lo, hi]` (either bound may be nil). NaN stays NaN.
-    public func clamp(min lo: Double?, max hi: Double?) -> Tensor {
-        let x = asFloat()
-        let out = Tensor.uncheckedEmpty(shape, count: count, dtype: x.dtype)
-        func run<T: FloatElement>(_: T.Type) {
-            let l = lo.map { T($0) } ?? -T.infinity, h = hi.map { T($0) } ?? T.infinity
-            mapLoop(x, out, T.self, T.self) { v in v < l ? l : (v > h ? h : v) }
-        }
-        if x.dtype == .float32 { run(Float.self) } else { run(Double.self) }
-        return out
-    }
 }
 
 // MARK: - Binary
 
 extension Tensor {
     /// Elementwise arithmetic with NumPy broadcasting and type promotion. Integer `add`, `sub`,
-    /// `mul`, `maximum` and `minimum` stay integer; `div` and `pow` always produce floats.
+    /// `mul`, `maximum` and `minimum` stay integer (`add`, `sub` and `mul` throw on int64
+    /// overflow instead of wrapping); `div` and `pow` always produce floats.
     public static func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) throws -> Tensor {
         let shape = try Shape.broadcast(a.shape, b.shape, op: op.rawValue)
         var dtype = DType.promote(a.dtype, b.dtype)
@@ -238,9 +228,9 @@ extension Tensor {
         case .float64: try floatBinary(op, x, y, out, Double.self)
         default:
             switch op {
-            case .add: intBinary(Add.self, x, y, out)
-            case .sub: intBinary(Sub.self, x, y, out)
-            case .mul: intBinary(Mul.self, x, y, out)
+            case .add: try checkedIntBinary(CheckedAdd.self, op: "add", x, y, out)
+            case .sub: try checkedIntBinary(CheckedSub.self, op: "sub", x, y, out)
+            case .mul: try checkedIntBinary(CheckedMul.self, op: "mul", x, y, out)
             case .maximum: intBinary(Maximum.self, x, y, out)
             case .minimum: intBinary(Minimum.self, x, y, out)
             case .div, .pow: break  // promoted to float above
@@ -266,7 +256,8 @@ extension Tensor {
     }
 
     /// Integer floor division and modulo (Python semantics: the result of `%` has the sign of
-    /// the divisor). Float inputs use `floor(a / b)` and `a - b * floor(a / b)`.
+    /// the divisor); integer division or modulo by zero throws, as in PyTorch. Float inputs use
+    /// `floor(a / b)` and `a - b * floor(a / b)` (inf or nan for a zero divisor).
     public static func floorDivide(_ a: Tensor, _ b: Tensor, modulo: Bool) throws -> Tensor {
         let op = modulo ? "mod" : "floordiv"
         let shape = try Shape.broadcast(a.shape, b.shape, op: op)
@@ -285,7 +276,7 @@ extension Tensor {
         case .float32: run(Float.self)
         case .float64: run(Double.self)
         default:
-            if modulo { intBinary(ModInt.self, x, y, out) } else { intBinary(FloorDivInt.self, x, y, out) }
+            if modulo { try checkedIntBinary(CheckedMod.self, op: op, x, y, out) } else { try checkedIntBinary(CheckedFloorDiv.self, op: op, x, y, out) }
         }
         return out
     }

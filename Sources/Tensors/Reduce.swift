@@ -20,8 +20,31 @@ public struct ReductionPlan {
         let kept = (0..<rank).filter { !axes.contains($0) }
         keptShape = (0..<rank).map { axes.contains($0) ? 1 : x.shape[$0] }
         droppedShape = kept.map { x.shape[$0] }
-        outer = Shape.count(droppedShape)
-        inner = axes.reduce(1) { $0 * x.shape[$1] }
+        // Zero-size inputs are the only real tensors whose partial products can overflow Int
+        // ([0, 10**10, 10**10], [10**10, 10**10, 0]): a wrapped count would allocate garbage or
+        // loop forever, so the output count is checked (the caller's allocation then checks
+        // its bytes), and an empty reduced run counts 0 however large its other dimensions.
+        var outer = 1
+        for d in droppedShape {
+            let (m, overflow) = outer.multipliedReportingOverflow(by: d)
+            guard !overflow else {
+                throw TensorError(.size, op: op, "the result of shape \(TensorError.show(droppedShape)) has too many elements", hint: "use smaller sizes")
+            }
+            outer = m
+        }
+        self.outer = outer
+        var inner = 1
+        if !axes.contains(where: { x.shape[$0] == 0 }) {
+            for a in axes {
+                let (m, overflow) = inner.multipliedReportingOverflow(by: x.shape[a])
+                // Only possible when `outer` is 0 (the input has no elements), so no run is read.
+                inner = overflow ? Int.max : m
+                if overflow { break }
+            }
+        } else {
+            inner = 0
+        }
+        self.inner = inner
         let order = kept + axes
         if order == Array(0..<rank) {
             source = x.contiguous()
@@ -73,8 +96,9 @@ public struct ReductionPlan {
     /// When `x` is dense and `axes` are exactly its leading axes (reducing a batch), the number
     /// of reduced rows and the row length: such reductions add whole rows, with no permute copy.
     static func leadingSplit(_ x: Tensor, axes requested: [Int]?) -> (rows: Int, cols: Int, kept: [Int], dropped: [Int])? {
-        // A fast-path test: bad axes take the general path, which reports them.
-        guard let requested, !requested.isEmpty, x.isContiguous,
+        // A fast-path test: bad axes take the general path, which reports them; zero-size tensors
+        // take the general plan, whose counts are overflow-checked.
+        guard let requested, !requested.isEmpty, x.isContiguous, !x.shape.contains(0),
               let axes = try? normalize(requested, rank: x.rank, op: ""),
               axes.count < x.rank, axes == Array(0..<axes.count) else { return nil }
         let k = axes.count
@@ -287,22 +311,30 @@ func columnSum<T: AdditiveArithmetic>(_ p: UnsafeMutablePointer<T>, rows: Int, c
 }
 
 extension Tensor {
-    /// Sum over `axes` (all when nil). Integer and boolean tensors sum to int64.
+    /// Sum over `axes` (all when nil). Integer and boolean tensors sum to int64 and throw when
+    /// a sum does not fit (no silent wrap-around).
     public func sum(axes: [Int]? = nil, keepdims: Bool = false) throws -> Tensor {
         let dtype: DType = self.dtype.isFloating ? self.dtype : .int64
+        var overflowed = false
+        @inline(__always) func checkedAdd(_ a: Int, _ b: Int) -> Int {
+            let (r, o) = a.addingReportingOverflow(b)
+            overflowed = overflowed || o
+            return r
+        }
         if let split = ReductionPlan.leadingSplit(self, axes: axes) {
+            let out = try Tensor.uninitialized(keepdims ? split.kept : split.dropped, dtype: dtype, op: "sum")
             let src = cast(to: dtype)
-            let out = Tensor.uncheckedEmpty(keepdims ? split.kept : split.dropped, count: split.cols, dtype: dtype)
             switch dtype {
             case .float32: columnSum(src.pointer(Float.self), rows: split.rows, cols: split.cols, into: out.pointer(Float.self), +)
             case .float64: columnSum(src.pointer(Double.self), rows: split.rows, cols: split.cols, into: out.pointer(Double.self), +)
-            default: columnSum(src.pointer(Int.self), rows: split.rows, cols: split.cols, into: out.pointer(Int.self), &+)
+            default: columnSum(src.pointer(Int.self), rows: split.rows, cols: split.cols, into: out.pointer(Int.self), checkedAdd)
             }
+            if overflowed { throw TensorError.intOverflow("sum", "the sum does not fit in int64") }
             return out
         }
         let plan = try ReductionPlan(self, axes: axes, op: "sum")
+        let out = try Tensor.uninitialized(plan.shape(keepdims: keepdims), dtype: dtype, op: "sum")
         let src = plan.source.cast(to: dtype)
-        let out = Tensor.uncheckedEmpty(plan.shape(keepdims: keepdims), count: plan.outer, dtype: dtype)
         func run<T: FloatElement>(_: T.Type) {
             let p = src.pointer(T.self), o = out.pointer(T.self)
             for i in 0..<plan.outer { o[i] = denseSum(p + i * plan.inner, plan.inner) }
@@ -314,9 +346,10 @@ extension Tensor {
             let p = src.pointer(Int.self), o = out.pointer(Int.self)
             for i in 0..<plan.outer {
                 var acc = 0
-                for j in 0..<plan.inner { acc &+= p[i * plan.inner + j] }
+                for j in 0..<plan.inner { acc = checkedAdd(acc, p[i * plan.inner + j]) }
                 o[i] = acc
             }
+            if overflowed { throw TensorError.intOverflow("sum", "the sum does not fit in int64") }
         }
         return out
     }

@@ -135,8 +135,8 @@ extension Tensor {
                      _ body64: (UnsafeMutablePointer<Double>, Int) -> Double) throws -> Tensor {
         let plan = try ReductionPlan(self, axes: axes, op: op)
         let dt = floatResultDType
+        let out = try Tensor.uninitialized(plan.shape(keepdims: keepdims), dtype: dt, op: op)
         let src = plan.source.cast(to: dt)
-        let out = Tensor.uncheckedEmpty(plan.shape(keepdims: keepdims), count: plan.outer, dtype: dt)
         if dt == .float32 {
             plan.reduceRows(src, Float.self, into: out, Float.self, body32)
         } else {
@@ -154,8 +154,8 @@ extension Tensor {
     public func mean(axes: [Int]? = nil, keepdims: Bool = false) throws -> Tensor {
         if let split = ReductionPlan.leadingSplit(self, axes: axes) {
             let dt = floatResultDType
+            let out = try Tensor.uninitialized(keepdims ? split.kept : split.dropped, dtype: dt, op: "mean")
             let src = cast(to: dt)
-            let out = Tensor.uncheckedEmpty(keepdims ? split.kept : split.dropped, count: split.cols, dtype: dt)
             func run<T: FloatElement>(_: T.Type) {
                 let o = out.pointer(T.self)
                 columnSum(src.pointer(T.self), rows: split.rows, cols: split.cols, into: o, +)
@@ -213,7 +213,7 @@ extension Tensor {
                 throw TensorError(.value, op: op, "cannot reduce over an empty axis (shape \(TensorError.show(shape)))",
                                   hint: "\(op) of no elements is undefined")
             }
-            let out = Tensor.uncheckedEmpty(keepdims ? split.kept : split.dropped, count: split.cols, dtype: dtype)
+            let out = try Tensor.uninitialized(keepdims ? split.kept : split.dropped, dtype: dtype, op: op)
             func run<T: FloatElement>(_: T.Type) {
                 let p = pointer(T.self), o = out.pointer(T.self)
                 if split.cols == 0 { return }
@@ -233,7 +233,7 @@ extension Tensor {
         }
         let plan = try ReductionPlan(self, axes: axes, op: op)
         try plan.requireNonEmpty(op, shape)
-        let out = Tensor.uncheckedEmpty(plan.shape(keepdims: keepdims), count: plan.outer, dtype: dtype)
+        let out = try Tensor.uninitialized(plan.shape(keepdims: keepdims), dtype: dtype, op: op)
         let src = plan.source
         func integer<T: FixedWidthInteger>(_: T.Type) {
             if largest {
@@ -280,7 +280,7 @@ extension Tensor {
     private func argExtreme(_ op: String, axis: Int?, keepdims: Bool, largest: Bool) throws -> Tensor {
         let plan = try ReductionPlan(self, axes: axis.map { [$0] }, op: op)
         try plan.requireNonEmpty(op, shape)
-        let out = Tensor.uncheckedEmpty(plan.shape(keepdims: keepdims), count: plan.outer, dtype: .int64)
+        let out = try Tensor.uninitialized(plan.shape(keepdims: keepdims), dtype: .int64, op: op)
         let src = plan.source
         func integer<T: FixedWidthInteger>(_: T.Type) {
             plan.reduceRows(src, T.self, into: out, Int.self) { p, n in
@@ -320,8 +320,8 @@ extension Tensor {
         try floatReduce("logsumexp", axes: axes, keepdims: keepdims, { denseLogSumExp($0, $1) }, { denseLogSumExp($0, $1) })
     }
 
-    /// Product over `axes`. Integer and boolean tensors multiply as int64 (wrapping on
-    /// overflow). The product of no elements is 1.
+    /// Product over `axes`. Integer and boolean tensors multiply as int64 and throw when a
+    /// product does not fit (no silent wrap-around). The product of no elements is 1.
     public func prod(axes: [Int]? = nil, keepdims: Bool = false) throws -> Tensor {
         if dtype.isFloating {
             return try floatReduce("prod", axes: axes, keepdims: keepdims, { p, n in
@@ -335,13 +335,19 @@ extension Tensor {
             })
         }
         let plan = try ReductionPlan(self, axes: axes, op: "prod")
+        let out = try Tensor.uninitialized(plan.shape(keepdims: keepdims), dtype: .int64, op: "prod")
         let src = plan.source.cast(to: .int64)
-        let out = Tensor.uncheckedEmpty(plan.shape(keepdims: keepdims), count: plan.outer, dtype: .int64)
+        var overflowed = false
         plan.reduceRows(src, Int.self, into: out, Int.self) { p, n in
             var acc = 1
-            for j in 0..<n { acc &*= p[j] }
+            for j in 0..<n {
+                let (r, o) = acc.multipliedReportingOverflow(by: p[j])
+                overflowed = overflowed || o
+                acc = r
+            }
             return acc
         }
+        if overflowed { throw TensorError.intOverflow("prod", "the product does not fit in int64") }
         return out
     }
 
@@ -385,7 +391,7 @@ extension Tensor {
 
     private func truth(_ op: String, axes: [Int]?, keepdims: Bool, any: Bool) throws -> Tensor {
         let plan = try ReductionPlan(self.cast(to: .bool), axes: axes, op: op)
-        let out = Tensor.uncheckedEmpty(plan.shape(keepdims: keepdims), count: plan.outer, dtype: .bool)
+        let out = try Tensor.uninitialized(plan.shape(keepdims: keepdims), dtype: .bool, op: op)
         if any {
             plan.reduceRows(plan.source, UInt8.self, into: out, UInt8.self) { p, n in
                 var acc: UInt8 = 0
@@ -415,9 +421,17 @@ struct AxisSplit {
             throw TensorError(.shape, op: op, "needs a tensor with at least one axis, got a scalar")
         }
         axis = try Shape.axis(requested, rank: shape.count, op: op)
-        outer = Shape.count(Array(shape[..<axis]))
         n = shape[axis]
-        inner = Shape.count(Array(shape[(axis + 1)...]))
+        // A zero-size tensor can have dimensions whose product overflows Int ([10**10, 10**10, 0]);
+        // wrapped counts would make kernels loop or trap, so such shapes are refused.
+        var before = 1, after = 1, overflow = false
+        for d in shape[..<axis] { let (m, o) = before.multipliedReportingOverflow(by: d); before = m; overflow = overflow || o }
+        for d in shape[(axis + 1)...] { let (m, o) = after.multipliedReportingOverflow(by: d); after = m; overflow = overflow || o }
+        guard !overflow, !before.multipliedReportingOverflow(by: after).overflow else {
+            throw TensorError(.size, op: op, "shape \(TensorError.show(shape)) has too many positions along axis \(axis)")
+        }
+        outer = before
+        inner = after
     }
 
     /// The shape with `axis` removed: one entry per position along which the op works.
@@ -430,12 +444,13 @@ struct AxisSplit {
 
 extension Tensor {
     /// Running sum along `axis` (from the end when `reverse`). Integer and boolean tensors
-    /// accumulate as int64.
+    /// accumulate as int64 and throw when a running sum does not fit.
     public func cumsum(axis: Int, reverse: Bool = false) throws -> Tensor {
         let split = try AxisSplit(shape, axis: axis, op: "cumsum")
         let dt: DType = dtype.isFloating ? dtype : .int64
+        // Checked: a bool tensor under the size limit can be over it as int64.
+        let out = try Tensor.uninitialized(shape, dtype: dt, op: "cumsum")
         let src = cast(to: dt).contiguous()
-        let out = Tensor.uncheckedEmpty(shape, count: count, dtype: dt)
         func run<T: AdditiveArithmetic>(_: T.Type, _ add: (T, T) -> T) {
             let p = src.pointer(T.self), o = out.pointer(T.self)
             let n = split.n, inner = split.inner
@@ -469,7 +484,14 @@ extension Tensor {
         switch dt {
         case .float32: run(Float.self, +)
         case .float64: run(Double.self, +)
-        default: run(Int.self, &+)
+        default:
+            var overflowed = false
+            run(Int.self) { a, b in
+                let (r, o) = a.addingReportingOverflow(b)
+                overflowed = overflowed || o
+                return r
+            }
+            if overflowed { throw TensorError.intOverflow("cumsum", "a running sum does not fit in int64") }
         }
         return out
     }

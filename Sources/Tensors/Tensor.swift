@@ -98,17 +98,22 @@ public struct Tensor: @unchecked Sendable {
 // MARK: - Construction from Swift values
 
 extension Tensor {
-    /// A tensor from values in row-major order, converted to `dtype`.
+    /// A tensor from values in row-major order, converted to `dtype`. For int64, values
+    /// truncate toward zero; NaN, infinities and values outside the int64 range throw.
     public init(_ values: [Double], shape: [Int], dtype: DType = .float32) throws {
         guard Shape.count(shape) == values.count, shape.allSatisfy({ $0 >= 0 }) else {
             throw TensorError(.shape, op: "tensor", "\(values.count) values do not fill shape \(TensorError.show(shape))")
+        }
+        if dtype == .int64, let bad = values.first(where: { !fitsInt64($0) }) {
+            throw TensorError(.value, op: "tensor", "cannot convert \(Tensor.describe(bad)) to int64: it has no int64 value",
+                              hint: "keep a float dtype, or clamp the values first")
         }
         self = try Tensor.uninitialized(shape, dtype: dtype)
         values.withUnsafeBufferPointer { src in
             switch dtype {
             case .float32: let p = pointer(Float.self); for i in 0..<src.count { p[i] = Float(src[i]) }
             case .float64: pointer(Double.self).update(from: src.baseAddress!, count: src.count)
-            case .int64: let p = pointer(Int.self); for i in 0..<src.count { p[i] = Int(exactly: src[i].rounded(.towardZero)) ?? 0 }
+            case .int64: let p = pointer(Int.self); for i in 0..<src.count { p[i] = Int(src[i]) }  // range checked above
             case .bool: let p = pointer(UInt8.self); for i in 0..<src.count { p[i] = src[i] != 0 ? 1 : 0 }
             }
         }

@@ -92,6 +92,7 @@ private func selectBinary(_ op: BinaryOp, _ a: Variable, _ b: Variable, pickA: C
     }
 }
 
+/// `-x`. An int64 tensor wraps around at `-(-2^63)`; use `unary(.neg, x)` to get an error.
 public func neg(_ x: Variable) -> Variable {
     let y = x.value.unary(.neg)
     let tape = Tape.current
@@ -99,8 +100,10 @@ public func neg(_ x: Variable) -> Variable {
     return tape.record(y, x) { g in g.unary(.neg) }
 }
 
-/// Any unary elementwise function, with its derivative.
+/// Any unary elementwise function, with its derivative. `neg`, `abs` and `square` of int64
+/// tensors stay int64 and throw on overflow (integers carry no gradient).
 public func unary(_ op: UnaryOp, _ x: Variable) throws -> Variable {
+    if let y = try x.value.checkedIntegerUnary(op) { return Variable(y) }
     if op == .neg { return neg(x) }
     let y = x.value.unary(op)
     let tape = Tape.current
@@ -137,8 +140,9 @@ func derivative(_ op: UnaryOp, _ x: Tensor, _ y: Tensor) throws -> Tensor {
 
 func zeros(like x: Tensor) -> Tensor { Tensor.zeros(like: x) }
 
-/// Clamp: the gradient passes where the input is inside the bounds.
-public func clamp(_ x: Variable, min lo: Double?, max hi: Double?) throws -> Variable {
+/// Clamp: the gradient passes where the input is inside the bounds. Integer tensors with
+/// integer bounds stay integer (see `Tensor.clamp(min:max:)`).
+public func clamp(_ x: Variable, min lo: ClampBound?, max hi: ClampBound?) throws -> Variable {
     let y = x.value.clamp(min: lo, max: hi)
     let tape = Tape.current
     guard tape.tracks(x) else { return Variable(y) }

@@ -46,7 +46,7 @@ enum CoreBuiltins {
                     guard x.isFinite, Swift.abs(x) < 9.2e18 else { throw a.valueError(0, "cannot convert \(Format.float(x)) to int") }
                     return t.dtype == .int64 ? .int(t.value.toInts().first ?? 0) : .int(Int(x))
                 }
-                return .tensor(t.value.cast(to: .int64))
+                return .tensor(try t.value.checkedCast(to: .int64, op: "int"))
             default: throw a.typeError(0, expected: "a number, string or tensor")
             }
         },

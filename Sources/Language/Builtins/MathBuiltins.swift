@@ -5,12 +5,18 @@ import Tensors
 /// Elementwise math: on a number it returns a number, on a tensor a tensor (with gradients).
 enum MathBuiltins {
     static let table: [Builtin] = unaryTable + [
-        Builtin("clamp", ["x", "min=none", "max=none"], "limits every element to [min, max]", .math) { a, _ in
-            let lo = try a.optionalDouble(1), hi = try a.optionalDouble(2)
+        Builtin("clamp", ["x", "min=none", "max=none"], "limits every element to [min, max] (ints stay ints with int bounds)", .math) { a, _ in
+            let lo = try clampBound(a, 1), hi = try clampBound(a, 2)
+            if case .int(let n) = a[0], lo?.isFloat != true, hi?.isFloat != true {
+                var y = n
+                if case .int(let l) = lo, y < l { y = l }
+                if case .int(let h) = hi, y > h { y = h }
+                return .int(y)
+            }
             if let x = scalar(a[0]) {
                 var y = x
-                if let lo, y < lo { y = lo }
-                if let hi, y > hi { y = hi }
+                if let lo, y < lo.double { y = lo.double }
+                if let hi, y > hi.double { y = hi.double }
                 return .float(y)
             }
             return .tensor(try Autodiff.clamp(try a.variable(0), min: lo, max: hi))
@@ -67,9 +73,14 @@ enum MathBuiltins {
         Builtin(name, ["x"], doc + ", elementwise", .math) { a, _ in
             let v = try a.value(0)
             switch v {
-            case .int(let n) where op == .abs: return .int(n == Int.min ? n : Swift.abs(n))
+            case .int(let n) where op == .abs:
+                guard n != Int.min else { throw ScriptError(.value, "integer overflow in abs(\(n))", hint: "use floats for very large numbers") }
+                return .int(Swift.abs(n))
             case .int(let n) where op == .sign: return .int(n.signum())
-            case .int(let n) where op == .square: return .int(n &* n)
+            case .int(let n) where op == .square:
+                let (r, overflow) = n.multipliedReportingOverflow(by: n)
+                guard !overflow else { throw ScriptError(.value, "integer overflow in square(\(n))", hint: "use floats for very large numbers") }
+                return .int(r)
             case .int, .float, .bool:
                 let x = Convert.double(v) ?? 0
                 let y = Tensor(scalar: x, dtype: .float64).unary(op)
@@ -81,6 +92,18 @@ enum MathBuiltins {
     }
 
     /// The number inside a scalar value (not a tensor), or nil.
+    /// A clamp bound as written: ints (and bools, and one-element int tensors) are integer
+    /// bounds, so an integer tensor stays integer; anything else numeric is a float bound.
+    static func clampBound(_ a: BoundArguments, _ i: Int) throws -> ClampBound? {
+        guard let v = a[i] else { return nil }
+        if let t = v.asTensor, !t.dtype.isFloating, let n = Convert.int(v) { return .int(n) }
+        switch v {
+        case .int(let n): return .int(n)
+        case .bool(let b): return .int(b ? 1 : 0)
+        default: return .float(try a.double(i))
+        }
+    }
+
     static func scalar(_ v: Value?) -> Double? {
         switch v {
         case .int(let n): return Double(n)

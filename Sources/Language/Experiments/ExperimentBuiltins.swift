@@ -81,9 +81,11 @@ enum ExperimentBuiltins {
         Builtin("xavier", ["shape", "gain=1"], "Glorot/Xavier uniform init: U(−a, a), a = gain·√(6/(fan_in + fan_out))", .experiment) { a, _ in
             let shape = try a.shape(0)
             guard shape.count >= 2 else { throw a.valueError(0, "xavier needs a shape with at least two dimensions, got \(shape)") }
-            let receptive = shape.dropFirst(2).reduce(1, *)
-            let fanIn = shape[1] * receptive, fanOut = shape[0] * receptive
-            let bound = try a.double(1, default: 1) * (6.0 / Double(max(fanIn + fanOut, 1))).squareRoot()
+            // Fans in Double: Int products of a zero-size shape's other dimensions can overflow
+            // (and trap). For any shape that can be allocated they are below 2^53, so exact.
+            let receptive = shape.dropFirst(2).reduce(1.0) { $0 * Double($1) }
+            let fanIn = Double(shape[1]) * receptive, fanOut = Double(shape[0]) * receptive
+            let bound = try a.double(1, default: 1) * (6.0 / Swift.max(fanIn + fanOut, 1)).squareRoot()
             return .tensor(Variable(try Tensor.uniform(shape, low: -bound, high: bound)))
         },
         Builtin("sgd", ["lr", "momentum=0", "nesterov=false", "weight_decay=0", "schedule=none", "clip_norm=none", "clip_value=none"],

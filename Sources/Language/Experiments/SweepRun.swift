@@ -118,8 +118,11 @@ struct SweepRun {
             guard !items.isEmpty else { throw ScriptError(.value, "sweep `\(b.name.name)` has no values", span: b.values.span) }
             axes.append(items)
         }
-        let total = axes.reduce(1) { $0 * $1.count }
-        guard total <= 10_000 else { throw ScriptError(.limit, "a sweep of \(total) runs is over the limit of 10000", span: context.span) }
+        // Counted in Double so that several long axes cannot overflow Int (and trap) before the limit check.
+        let runs = axes.reduce(1.0) { $0 * Double($1.count) }
+        guard runs <= 10_000 else {
+            throw ScriptError(.limit, "a sweep of \(runs < 1e18 ? String(Int(runs)) : Format.float(runs)) runs is over the limit of 10000", span: context.span)
+        }
         return Plan(bindings: bindings, axes: axes, seedAxis: bindings.firstIndex { $0.name.name == "seed" },
                     baseSeed: RandomGenerator.current.seed)
     }

@@ -24,7 +24,9 @@ extension Interpreter {
             let v = try evaluate(value, frame)
             try bind(pattern, v, frame, span: span)
         case .assign(let target, let op, let value, let opSpan):
+            if op == nil, try appendInPlace(target, value, frame) { return }
             var v = try evaluate(value, frame)
+            if op == .add, try extendInPlace(target, v, frame, span: opSpan) { return }
             if let op {
                 let old = try read(target, frame)
                 v = try located(opSpan) { try Operators.binary(op, old, v) }

@@ -73,23 +73,38 @@ public enum Format {
 
     // MARK: - Tensors
 
-    /// `tensor([[1, 2], [3, 4]], shape: [2, 2], dtype: int64)`.
+    /// The number of innermost lists `print` would write for `shape` in full: the product of
+    /// the dimensions before the first zero one (`[10**9, 0]` is 10**9 empty lists), saturating.
+    static func listCount(_ shape: [Int]) -> Int {
+        var n = 1
+        for d in shape.dropLast() {
+            if d == 0 { break }
+            let (m, overflow) = n.multipliedReportingOverflow(by: d)
+            if overflow { return Int.max }
+            n = m
+        }
+        return n
+    }
+
+    /// `tensor([[1, 2], [3, 4]], shape: [2, 2], dtype: int64)`. The work is proportional to
+    /// what is shown: elements are read through the tensor's strides (no dense copy of a
+    /// broadcast view), and long axes are summarised whether they hold elements or empty lists.
     public static func tensor(_ t: Tensor) -> String {
-        let summarise = t.count > summaryThreshold
-        let c = t.contiguous()
-        let n = c.count
+        let summarise = t.count > summaryThreshold || listCount(t.shape) > summaryThreshold
+        let n = t.count
         func element(_ i: Int) -> String {
-            switch c.dtype {
-            case .float32: return float32(c.pointer(Float.self)[i])
-            case .float64: return float(c.pointer(Double.self)[i])
-            case .int64: return String(c.pointer(Int.self)[i])
-            case .bool: return c.pointer(UInt8.self)[i] != 0 ? "true" : "false"
+            switch t.dtype {
+            case .float32: return float32(t.pointer(Float.self)[i])
+            case .float64: return float(t.pointer(Double.self)[i])
+            case .int64: return String(t.pointer(Int.self)[i])
+            case .bool: return t.pointer(UInt8.self)[i] != 0 ? "true" : "false"
             }
         }
         let suffix = "shape: \(TensorError.show(t.shape)), dtype: \(t.dtype)"
         if t.rank == 0 { return "tensor(\(n > 0 ? element(0) : "?"), dtype: \(t.dtype))" }
-        // Collect the printed elements first so columns can be aligned.
-        let strides = Shape.contiguousStrides(t.shape)
+        // Collect the printed elements first so columns can be aligned. Offsets are element
+        // offsets from the tensor's first element (a broadcast axis has stride 0).
+        let strides = t.strides
         var texts: [Int: String] = [:]
         var width = 1
         func visible(_ axis: Int) -> [Int?] {

@@ -17,7 +17,7 @@ enum Operators {
             return .int(-n)
         case (.negate, .float(let x)): return .float(-x)
         case (.negate, .bool(let b)): return .int(b ? -1 : 0)
-        case (.negate, .tensor(let t)): return .tensor(Autodiff.neg(t))
+        case (.negate, .tensor(let t)): return .tensor(try Autodiff.unary(.neg, t))
         case (.plus, .int), (.plus, .float), (.plus, .tensor): return v
         case (.plus, .bool(let b)): return .int(b ? 1 : 0)
         default:
