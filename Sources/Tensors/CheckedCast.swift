@@ -9,8 +9,11 @@ extension Tensor {
     /// `cast(to:)` that does not lose values silently: converting floats to int64 throws when
     /// an element is NaN, infinite or outside the int64 range, naming the first such element
     /// (PyTorch gives an undefined value there and NumPy a warning). Other conversions are
-    /// `cast(to:)`'s. `op` names the operation in the error.
+    /// `cast(to:)`'s. It also checks the size: a tensor under `TensorLimits.maxBytes` (or a
+    /// broadcast view) can be over it in a wider dtype. `op` names the operation in the error.
     public func checkedCast(to target: DType, op: String = "cast") throws -> Tensor {
+        if target == dtype { return self }
+        if target.byteWidth > dtype.byteWidth { _ = try Shape.checkedCount(shape, dtype: target, op: op) }
         if target == .int64, dtype.isFloating, let (bad, text) = firstValueOutsideInt64() {
             throw TensorError(.value, op: op, "cannot convert \(text) to int64: \(bad.isNaN ? "nan has no integer value" : "it is outside the int64 range (about ±9.22e18)")",
                               hint: "clamp or round the values first, or keep a float dtype")

@@ -220,7 +220,7 @@ extension Tensor {
         var dtype = DType.promote(a.dtype, b.dtype)
         if dtype == .bool { dtype = .int64 }
         if dtype == .int64 && (op == .div || op == .pow) { dtype = DefaultDType.float }
-        let x = a.cast(to: dtype), y = b.cast(to: dtype)
+        let x = try a.checkedCast(to: dtype, op: op.rawValue), y = try b.checkedCast(to: dtype, op: op.rawValue)
         let n = try Shape.checkedCount(shape, dtype: dtype, op: op.rawValue)
         let out = Tensor.uncheckedEmpty(shape, count: n, dtype: dtype)
         switch dtype {
@@ -263,7 +263,7 @@ extension Tensor {
         let shape = try Shape.broadcast(a.shape, b.shape, op: op)
         var dtype = DType.promote(a.dtype, b.dtype)
         if dtype == .bool { dtype = .int64 }
-        let x = a.cast(to: dtype), y = b.cast(to: dtype)
+        let x = try a.checkedCast(to: dtype, op: op), y = try b.checkedCast(to: dtype, op: op)
         let out = Tensor.uncheckedEmpty(shape, count: try Shape.checkedCount(shape, dtype: dtype, op: op), dtype: dtype)
         func run<T: FloatElement>(_: T.Type) {
             if modulo {
@@ -285,7 +285,7 @@ extension Tensor {
     public static func compare(_ op: CompareOp, _ a: Tensor, _ b: Tensor) throws -> Tensor {
         let shape = try Shape.broadcast(a.shape, b.shape, op: op.rawValue)
         let dtype = DType.promote(a.dtype, b.dtype)
-        let x = a.cast(to: dtype), y = b.cast(to: dtype)
+        let x = try a.checkedCast(to: dtype, op: op.rawValue), y = try b.checkedCast(to: dtype, op: op.rawValue)
         let out = Tensor.uncheckedEmpty(shape, count: try Shape.checkedCount(shape, dtype: .bool, op: op.rawValue), dtype: .bool)
         switch op {
         case .eq: compareLoop(Eq.self, x, y, out)

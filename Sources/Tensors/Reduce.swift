@@ -323,7 +323,7 @@ extension Tensor {
         }
         if let split = ReductionPlan.leadingSplit(self, axes: axes) {
             let out = try Tensor.uninitialized(keepdims ? split.kept : split.dropped, dtype: dtype, op: "sum")
-            let src = cast(to: dtype)
+            let src = try checkedCast(to: dtype, op: "sum")
             switch dtype {
             case .float32: columnSum(src.pointer(Float.self), rows: split.rows, cols: split.cols, into: out.pointer(Float.self), +)
             case .float64: columnSum(src.pointer(Double.self), rows: split.rows, cols: split.cols, into: out.pointer(Double.self), +)
@@ -334,7 +334,7 @@ extension Tensor {
         }
         let plan = try ReductionPlan(self, axes: axes, op: "sum")
         let out = try Tensor.uninitialized(plan.shape(keepdims: keepdims), dtype: dtype, op: "sum")
-        let src = plan.source.cast(to: dtype)
+        let src = try plan.source.checkedCast(to: dtype, op: "sum")
         func run<T: FloatElement>(_: T.Type) {
             let p = src.pointer(T.self), o = out.pointer(T.self)
             for i in 0..<plan.outer { o[i] = denseSum(p + i * plan.inner, plan.inner) }

@@ -136,7 +136,7 @@ extension Tensor {
         let plan = try ReductionPlan(self, axes: axes, op: op)
         let dt = floatResultDType
         let out = try Tensor.uninitialized(plan.shape(keepdims: keepdims), dtype: dt, op: op)
-        let src = plan.source.cast(to: dt)
+        let src = try plan.source.checkedCast(to: dt, op: op)
         if dt == .float32 {
             plan.reduceRows(src, Float.self, into: out, Float.self, body32)
         } else {
@@ -155,7 +155,7 @@ extension Tensor {
         if let split = ReductionPlan.leadingSplit(self, axes: axes) {
             let dt = floatResultDType
             let out = try Tensor.uninitialized(keepdims ? split.kept : split.dropped, dtype: dt, op: "mean")
-            let src = cast(to: dt)
+            let src = try checkedCast(to: dt, op: "mean")
             func run<T: FloatElement>(_: T.Type) {
                 let o = out.pointer(T.self)
                 columnSum(src.pointer(T.self), rows: split.rows, cols: split.cols, into: o, +)
@@ -336,7 +336,7 @@ extension Tensor {
         }
         let plan = try ReductionPlan(self, axes: axes, op: "prod")
         let out = try Tensor.uninitialized(plan.shape(keepdims: keepdims), dtype: .int64, op: "prod")
-        let src = plan.source.cast(to: .int64)
+        let src = try plan.source.checkedCast(to: .int64, op: "prod")
         var overflowed = false
         plan.reduceRows(src, Int.self, into: out, Int.self) { p, n in
             var acc = 1
@@ -450,7 +450,7 @@ extension Tensor {
         let dt: DType = dtype.isFloating ? dtype : .int64
         // Checked: a bool tensor under the size limit can be over it as int64.
         let out = try Tensor.uninitialized(shape, dtype: dt, op: "cumsum")
-        let src = cast(to: dt).contiguous()
+        let src = try checkedCast(to: dt, op: "cumsum").contiguous()
         func run<T: AdditiveArithmetic>(_: T.Type, _ add: (T, T) -> T) {
             let p = src.pointer(T.self), o = out.pointer(T.self)
             let n = split.n, inner = split.inner

@@ -122,3 +122,16 @@ import Testing
         #expect(try Tensor(ints: [1, 2, 3]).cumsum(axis: 0).toInts() == [1, 3, 6])
     }
 }
+
+/// A tensor within `TensorLimits.maxBytes` can be over it once converted to a wider dtype (a
+/// bool broadcast view promoted to float64 is 8x the bytes): the conversion is checked before
+/// it allocates.
+@Suite struct WideningCastTests {
+    @Test func promotingAViewOverTheLimitIsASizeError() throws {
+        let mask = try Tensor(bools: [true]).expanded(to: [1 << 31])  // 2 GiB as bool, no memory
+        expectError(.size, mentioning: ["bytes"]) { try Tensor.binary(.add, mask, Tensor([1], dtype: .float64)) }
+        expectError(.size, mentioning: ["bytes"]) { try Tensor.compare(.lt, mask, Tensor([1], dtype: .float64)) }
+        expectError(.size, mentioning: ["bytes"]) { try mask.checkedCast(to: .int64) }
+        #expect(try Tensor(bools: [true, false]).checkedCast(to: .float64).toDoubles() == [1, 0])
+    }
+}

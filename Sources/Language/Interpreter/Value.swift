@@ -87,19 +87,14 @@ public struct RangeValue: Equatable {
         self.start = start; self.end = end; self.step = step == 0 ? 1 : step
     }
 
-    /// Number of elements (0 when empty).
+    /// Number of elements (0 when empty). The span between the bounds always fits in a UInt
+    /// (an Int difference can overflow), so large steps count exactly; only a count above
+    /// Int.max (a step-1 range over nearly all of Int) saturates to Int.max.
     public var count: Int {
-        if step > 0 {
-            guard end > start else { return 0 }
-            let span = end.subtractingReportingOverflow(start)
-            if span.overflow { return Int.max }
-            return (span.partialValue - 1) / step + 1
-        } else {
-            guard start > end else { return 0 }
-            let span = start.subtractingReportingOverflow(end)
-            if span.overflow { return Int.max }
-            return (span.partialValue - 1) / (-step) + 1
-        }
+        guard step > 0 ? end > start : start > end else { return 0 }
+        let span = step > 0 ? UInt(bitPattern: end &- start) : UInt(bitPattern: start &- end)
+        let n = (span - 1) / step.magnitude + 1
+        return n > UInt(Int.max) ? Int.max : Int(n)
     }
 
     /// The `i`-th element; the caller checks `0 <= i < count`.
