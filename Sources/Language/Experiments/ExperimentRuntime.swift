@@ -150,7 +150,7 @@ public final class ExperimentRuntime: ExperimentStatements {
         }
         guard let dir = runDirectory else { return }
         do { try metrics?.flush() } catch { warn("metrics.csv/metrics.json", error) }
-        var lines = ["exit code \(exitCode)" + ([129, 130, 143].contains(exitCode) ? " (interrupted)" : "")]
+        var lines = ["exit code \(exitCode)" + (ExitCode.endedBySignal(exitCode) ? " (interrupted)" : "")]
         for r in trainReports {
             lines.append("train: \(r.stepsDone) steps" + (r.medianStepMs.map { String(format: ", %.3f ms/step", $0) } ?? "")
                          + (r.finalLoss.map { ", final loss \($0)" } ?? "") + (r.interrupted ? " (interrupted)" : ""))

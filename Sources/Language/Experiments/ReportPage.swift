@@ -17,7 +17,7 @@ struct ReportPage {
         let title = runtime.config.scriptPath.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "exp session"
         var body = "<h1>\(esc(title))</h1>\n"
         let status = exitCode == 0 ? "ok" : exitCode == 1 ? "an expect failed"
-            : [129, 130, 143].contains(exitCode) ? "interrupted (exit code \(exitCode)): the results stop where the run was stopped"
+            : ExitCode.endedBySignal(exitCode) ? "interrupted (exit code \(exitCode)): the results stop where the run was stopped"
             : "stopped with an error (exit code \(exitCode))"
         body += "<p class=\"status \(exitCode == 0 ? "pass" : "fail")\">\(esc(status))</p>\n"
         // settings.json is written when the run directory is made; a report without it still

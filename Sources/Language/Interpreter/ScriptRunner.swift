@@ -31,6 +31,19 @@ public enum ExitCode: Int32, Sendable {
         default: self = .interrupted
         }
     }
+
+    /// How a user names the signal that ended the run, or nil when no signal did.
+    public var signalName: String? {
+        switch self {
+        case .interrupted: return "Ctrl-C"
+        case .terminated: return "SIGTERM"
+        case .hangUp: return "SIGHUP"
+        default: return nil
+        }
+    }
+
+    /// True when `code` is the exit code of a run a signal ended.
+    public static func endedBySignal(_ code: Int32) -> Bool { ExitCode(rawValue: code)?.signalName != nil }
 }
 
 /// Runs and checks script files the way the CLI, the REPL and the tests do: prelude first,
@@ -232,7 +245,7 @@ public struct ScriptRunner {
 
     /// Says which signal ended the run and where.
     func reportStop(_ ended: ScriptEnded) {
-        let what = ended.code == .terminated ? "SIGTERM" : ended.code == .hangUp ? "SIGHUP" : "Ctrl-C"
+        let what = ended.code.signalName ?? "a signal"
         let place = ended.place.map { "\($0.file.name):\($0.line):\($0.column): " } ?? ""
         errorOutput("\(place)stopped by \(what); what was logged so far is kept, and the run's summary and report say it was interrupted\n")
     }
