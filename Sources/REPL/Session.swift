@@ -214,7 +214,7 @@ public final class Session {
             switch s.kind {
             case .letBinding(let p, _): names += p.names.map(\.name)
             case .function(let d): if let n = d.name { names.append(n.name) }
-            case .taskValue(let n, _), .taskBlock(let n, _), .model(let n, _), .optimizer(let n, _): names.append(n.name)
+            case .taskValue(let n, _), .taskBlock(let n, _), .model(let n, _, _), .optimizer(let n, _): names.append(n.name)
             case .train(_, _, _, let items): logs(items)
             default: break
             }

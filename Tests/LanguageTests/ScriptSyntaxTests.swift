@@ -140,10 +140,12 @@ enum GrammarCoverage {
             case .importFile: used.insert("import_stmt")
             case .taskValue(_, let v): used.insert("task_stmt"); expr(v)
             case .taskBlock(_, let items): used.insert("task_stmt"); declarations(items)
-            case .model(_, let items): used.insert("model_stmt"); declarations(items)
+            case .model(_, let ps, let items):
+                used.insert("model_stmt"); declarations(items)
+                if let ps { used.insert("parameters"); for p in ps { used.insert("parameter"); if let d = p.defaultValue { expr(d) } } }
             case .optimizer(_, let v): used.insert("optimizer_stmt"); expr(v)
             case .train(let m, let t, let o, let items):
-                used.insert("train_stmt"); expr(m); expr(t); if let o { expr(o) }
+                used.insert("train_stmt"); expr(m); if let t { expr(t) }; if let o { expr(o) }
                 trainItems(items)
             case .plot(_, let args): used.insert("plot_stmt"); arguments(args)
             case .sweep(let bindings, let b):
@@ -221,6 +223,14 @@ enum GrammarCoverage {
             case .member(let x, _): used.formUnion(["postfix_expr", "member_suffix"]); expr(x)
             case .tuple(let items): used.insert("tuple_expr"); items.forEach { expr($0) }
             case .list(let items): used.insert("list_expr"); items.forEach { expr($0) }
+            case .comprehension(let element, let clauses):
+                used.formUnion(["list_expr", "comprehension"]); expr(element)
+                for c in clauses {
+                    switch c {
+                    case .forIn(let p, let e): used.insert("comp_for"); pattern(p); expr(e)
+                    case .condition(let e): used.insert("comp_if"); expr(e)
+                    }
+                }
             case .record(let fields): used.insert("record_expr"); fields.forEach { expr($0.value) }
             case .lambda(let f): used.insert("lambda_expr"); function(f)
             case .ifElse(let c): used.insert("if_expr"); ifChain(c)

@@ -60,11 +60,8 @@ enum ExperimentBuiltins {
     }
 
     /// `summary(model)`: one line per param (shape, count, frozen or not) and the total.
-    static func summary(_ model: BlockObject) -> String {
-        var rows: [(String, String, Int, Bool)] = []
-        for (name, value) in model.parameters {
-            if case .tensor(let t) = value { rows.append((name, TensorError.show(t.shape), t.value.count, model.frozen.contains(name))) }
-        }
+    static func summary(_ model: BlockObject) throws -> String {
+        let rows = try model.parameterLeaves().map { l in (l.path, TensorError.show(l.value.shape), l.value.value.count, model.isFrozen(l.path)) }
         let w0 = max(5, rows.map(\.0.count).max() ?? 0), w1 = max(5, rows.map(\.1.count).max() ?? 0)
         func pad(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - s.count)) }
         var out = "model \(model.name)\n" + pad("param", w0) + "  " + pad("shape", w1) + "  count\n"
@@ -76,7 +73,11 @@ enum ExperimentBuiltins {
     static let table: [Builtin] = [
         Builtin("summary", ["model"], "a model's params: names, shapes and counts, and the total (print(summary(m)))", .experiment) { a, _ in
             guard case .object(let o) = try a.value(0), let m = o as? BlockObject else { throw a.typeError(0, expected: "a model") }
-            return .string(summary(m))
+            return .string(try summary(m))
+        },
+        Builtin("parameters", ["model"], "a model's trained tensors as a record from path (`layers.0.Wq`) to tensor; len() counts them", .experiment) { a, _ in
+            guard case .object(let o) = try a.value(0), let m = o as? BlockObject else { throw a.typeError(0, expected: "a model") }
+            return .record(Record(try m.parameterLeaves().map { ($0.path, .tensor($0.value)) }))
         },
         Builtin("xavier", ["shape", "gain=1"], "Glorot/Xavier uniform init: U(−a, a), a = gain·√(6/(fan_in + fan_out))", .experiment) { a, _ in
             let shape = try a.shape(0)

@@ -43,13 +43,8 @@ enum SaveLoad {
                 return nil
             }
         case .object(let o as BlockObject):
-            var out: [(String, Tensor)] = []
-            for n in o.memberNames {
-                // A model's members are stored values: reading one cannot fail, and non-tensors
-                // (methods, numbers) are not saved by design.
-                if case .tensor(let t)? = try? o.member(n, CallContext(interpreter)) { out.append((n, t.value)) }
-            }
-            return out
+            // Keys are the leaves' paths (`layers.0.Wq`): PyTorch's state_dict naming.
+            return try o.savedTensors()
         default:
             throw ScriptError(.type, "cannot save a \(value.typeName); save a model, a record of tensors or a tensor", span: expr.span)
         }
@@ -71,17 +66,19 @@ enum SaveLoad {
         }
         let target = try context.evaluate(targetExpr)
         if case .object(let o as BlockObject) = target {
-            let ctx = CallContext(context.interpreter)
+            let current = Dictionary(try o.savedTensors(), uniquingKeysWith: { a, _ in a })
+            // Every name and shape is checked before any tensor is replaced, so a bad file
+            // leaves the model as it was.
             for (name, t) in loaded {
-                guard let current = try o.member(name, ctx) else {
+                guard let c = current[name] else {
                     throw ScriptError(.name, "\(url.lastPathComponent) has `\(name)`, which \(o.typeName) \(o.name) does not have",
-                                      hint: DidYouMean.hint(for: name, in: o.memberNames), span: targetExpr.span)
+                                      hint: DidYouMean.hint(for: name, in: Array(current.keys).sorted()), span: targetExpr.span)
                 }
-                if case .tensor(let c) = current, c.shape != t.shape {
+                if c.shape != t.shape {
                     throw ScriptError(.shape, "`\(name)` in \(url.lastPathComponent) has shape \(TensorError.show(t.shape)), the model's has \(TensorError.show(c.shape))", span: targetExpr.span)
                 }
-                _ = try o.setMember(name, .tensor(Variable(t)), ctx)
             }
+            for (name, t) in loaded { _ = try o.setTensor(atPath: name, Variable(t)) }
             return
         }
         guard case .name(let n) = targetExpr.kind else {

@@ -23,7 +23,8 @@ public final class SeriesObject: HostObject {
     public var typeName: String { "series" }
 
     public var memberNames: [String] {
-        ["first", "last", "min", "max", "mean", "argmin", "argmax", "steps", "values", "count", "name"] + (aggregate == nil ? [] : ["std", "runs"])
+        ["first", "last", "min", "max", "mean", "argmin", "argmax", "steps", "values", "count", "name", "at", "first_step"]
+            + (aggregate == nil ? [] : ["std", "runs"])
     }
 
     func number(_ x: Double?, _ what: String) throws -> Value {
@@ -49,7 +50,40 @@ public final class SeriesObject: HostObject {
         case "name": return .string(series.name)
         case "std": return aggregate.map { .tensor(Variable(Tensor($0.std, dtype: .float64))) }
         case "runs": return aggregate.map { .list($0.runs.map { .object(SeriesObject($0)) }) }
+        case "at": return .function(atMethod)
+        case "first_step": return .function(firstStepMethod)
         default: return nil
+        }
+    }
+
+    /// A logged step as a script value: an integer for step-based training, else the time.
+    static func step(_ x: Double) -> Value {
+        x == x.rounded() && abs(x) < 9e15 ? .int(Int(x)) : .float(x)
+    }
+
+    /// `s.at(step)`: the value logged at exactly that step; an error naming the nearest logged
+    /// steps when it was not logged there.
+    private var atMethod: Builtin {
+        Builtin("at", ["step"], "the value logged at a step", .experiment) { [series] a, _ in
+            let step = try a.double(0)
+            if let i = series.steps.firstIndex(of: step) { return .float(series.values[i]) }
+            let before = series.steps.last { $0 < step }, after = series.steps.first { $0 > step }
+            let near = [before, after].compactMap { $0 }.map { Format.short(SeriesObject.step($0)) }
+            throw ScriptError(.value, "series `\(series.name)` has no value logged at step \(Format.short(SeriesObject.step(step)))"
+                + (near.isEmpty ? " (it is empty)" : "; the nearest logged steps are " + near.joined(separator: " and ")), argument: 0)
+        }
+    }
+
+    /// `s.first_step(fn(v) = v >= 0.95)`: the first logged step whose value satisfies the
+    /// predicate, or none when no step does.
+    private var firstStepMethod: Builtin {
+        Builtin("first_step", ["predicate"], "the first logged step where predicate(value) holds, or none", .experiment) { [series] a, ctx in
+            guard case .function(let f) = try a.value(0) else { throw a.typeError(0, expected: "a function of the value, e.g. fn(v) = v < 0.1") }
+            for (step, v) in zip(series.steps, series.values) {
+                let r = try ctx.interpreter.callFunction(f, Arguments([.float(v)]))
+                if try Convert.isTruthy(r) { return SeriesObject.step(step) }
+            }
+            return .none
         }
     }
 

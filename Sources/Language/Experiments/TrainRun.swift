@@ -11,7 +11,8 @@ final class TrainRun {
     let interpreter: Interpreter
     let model: BlockObject
     let modelName: String
-    let data: DataSource
+    /// Nil for a population loss (`train m with opt { loss f(m) }`): no batch, no forward.
+    let data: DataSource?
     let optimizer: OptimizerObject
     var settings: TrainSettings
     let lossExpr: Expr
@@ -26,16 +27,28 @@ final class TrainRun {
         self.runtime = runtime
         interpreter = context.interpreter
         let modelValue = try context.evaluate(modelExpr)
-        guard case .object(let m) = modelValue, let block = m as? BlockObject, block.hasMethod("forward") else {
-            throw ScriptError(.type, "`\(modelExpr.sourceText)` is not a model with a forward method (it is a \(modelValue.typeName))",
-                              hint: "declare it with model NAME { param W = ...; forward(x) = ... }", span: modelExpr.span)
+        guard case .object(let m) = modelValue, let block = m as? BlockObject, block.typeName == "model",
+              taskExpr == nil || block.hasMethod("forward") else {
+            var hint = "declare it with model NAME { param W = ...; forward(x) = ... }"
+            if case .function(let c as ModelConstructor) = modelValue {
+                hint = "\(c.name) is a model constructor: build a model with `let m = \(c.name)(...)` and train m"
+            } else if taskExpr == nil {
+                hint = "declare it with model NAME { param W = ... }"
+            }
+            let what = taskExpr == nil ? "a model" : "a model with a forward method"
+            throw ScriptError(.type, "`\(modelExpr.sourceText)` is not \(what) (it is a \(modelValue.typeName))", hint: hint, span: modelExpr.span)
         }
         model = block
-        modelName = block.name
-        let taskValue = try context.evaluate(taskExpr)
-        data = try DataSource.from(taskValue, CallContext(interpreter), span: taskExpr.span)
+        // A model built by a constructor is named by the name it is trained under.
+        if case .name(let n) = modelExpr.kind { modelName = n } else { modelName = block.name }
+        let taskValue = try taskExpr.map { try context.evaluate($0) } ?? .none
+        if let taskExpr {
+            data = try DataSource.from(taskValue, CallContext(context.interpreter), span: taskExpr.span)
+        } else {
+            data = nil
+        }
         guard let optExpr else {
-            throw ScriptError(.syntax, "train needs an optimizer: train \(modelExpr.sourceText) on \(taskExpr.sourceText) with OPTIMIZER",
+            throw ScriptError(.syntax, "train needs an optimizer: train \(modelExpr.sourceText) on \(taskExpr?.sourceText ?? "TASK") with OPTIMIZER",
                               hint: "e.g. optimizer opt = adam(lr: 1e-3)", span: context.span)
         }
         let optValue = try context.evaluate(optExpr)
@@ -51,10 +64,15 @@ final class TrainRun {
             throw ScriptError(.syntax, "train needs a loss, e.g. `loss cross_entropy(output, target)`", span: context.span)
         }
         lossExpr = loss
-        let unknown = settings.freeze.filter { !model.parameterNames.contains($0) }
-        if let u = unknown.first {
-            throw ScriptError(.name, "cannot freeze `\(u)`: model \(modelName) has no param of that name",
-                              hint: DidYouMean.hint(for: u, in: model.parameterNames), span: context.span)
+        if data == nil, settings.batchWritten {
+            throw ScriptError(.value, "`batch` needs data: this train has no `on TASK`", hint: "drop `batch`, or train on a task", span: context.span)
+        }
+        // Every param leaf must be a tensor before the trainer reads them (its view cannot throw).
+        _ = try model.trainableVariables()
+        let freezable = try model.freezablePaths()
+        if let u = settings.freeze.first(where: { !freezable.contains($0) }) {
+            throw ScriptError(.name, "cannot freeze `\(u)`: model \(modelName) has no param of that name or path",
+                              hint: DidYouMean.hint(for: u, in: freezable), span: context.span)
         }
         context.set("evaluate", .function(makeEvaluate()))
     }
@@ -76,8 +94,9 @@ final class TrainRun {
         if let s = settings.steps {
             steps = s
         } else if let e = settings.epochs {
-            guard let per = data.stepsPerEpoch(settings.batch) else {
-                throw ScriptError(.value, "`epochs` needs a fixed dataset; this task samples fresh data", hint: "use steps N", span: context.span)
+            guard let per = data?.stepsPerEpoch(settings.batch) else {
+                throw ScriptError(.value, data == nil ? "`epochs` needs a dataset; this train has no `on TASK`" : "`epochs` needs a fixed dataset; this task samples fresh data",
+                                  hint: "use steps N", span: context.span)
             }
             steps = e * per
         } else {
@@ -99,7 +118,7 @@ final class TrainRun {
             report = try trainer.run(steps: steps, loss: { step, leaves in
                 current = step
                 try self.model.setTrainableVariables(leaves)
-                return try self.loss(step: Double(step), batch: self.data.batch(step: step, size: self.settings.batch, interpreter: self.interpreter, span: self.context.span))
+                return try self.loss(step: Double(step), batch: self.batch(step: step))
             }, log: { step, _ in
                 try self.log(at: Double(step), final: step == steps, interval: { Double(step).truncatingRemainder(dividingBy: $0) == 0 })
             }, afterStep: { _ in
@@ -125,7 +144,7 @@ final class TrainRun {
             throw ScriptError(.syntax, "gradient_flow integrates to a time: add `time T` to the train block", span: context.span)
         }
         // One fixed batch: gradient flow needs a deterministic loss.
-        let batch = try data.batch(step: 0, size: settings.batch, interpreter: interpreter, span: context.span)
+        let batch = try self.batch(step: 0)
         var times = settings.blocks.flatMap { b in stride(from: 0.0, through: horizon, by: b.interval).map { $0 } } + [horizon]
         times = Array(Set(times)).sorted()
         let start = model.trainableParameters()
@@ -166,6 +185,11 @@ final class TrainRun {
 
     // MARK: - One step
 
+    /// The data of one step (an empty record for a population loss).
+    private func batch(step: Int) throws -> Record {
+        try data?.batch(step: step, size: settings.batch, interpreter: interpreter, span: context.span) ?? Record()
+    }
+
     /// Binds the batch, runs the forward pass and the block's statements, and returns the loss.
     func loss(step: Double, batch: Record) throws -> Variable {
         try bind(batch, step: step)
@@ -191,6 +215,7 @@ final class TrainRun {
         context.set("mask", batch["mask"] ?? .none)
         context.set("step", step == step.rounded() && abs(step) < 1e15 ? .int(Int(step)) : .float(step))
         context.set("time", .float(step))
+        guard data != nil else { context.set("output", .none); return }
         guard let out = try model.callMethod("forward", [input]) else {
             throw ScriptError(.name, "model \(modelName) has no forward method", span: context.span)
         }

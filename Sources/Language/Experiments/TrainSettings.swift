@@ -6,6 +6,8 @@ struct TrainSettings {
     var epochs: Int?
     /// nil: the whole dataset every step (`batch full`).
     var batch: Int? = 0
+    /// True when the block sets `batch` (a population loss has no data to batch).
+    var batchWritten = false
     var loss: Expr?
     var schedule: Schedule?
     var clip: GradientClip?
@@ -80,6 +82,7 @@ struct TrainSettings {
         case "steps": steps = try positiveInt()
         case "epochs": epochs = try positiveInt()
         case "batch":
+            batchWritten = true
             // `full` is also a builtin (full(shape, value)), so look at the word itself.
             if case .name("full") = value.kind { batch = nil } else { batch = try positiveInt() }
         case "loss": loss = value

@@ -26,17 +26,9 @@ public final class BlockObject: HostObject, ParameterStore {
     /// Runs the block's body once (bindings, params, method closures).
     func initialize() throws {
         for i in proto.body { try interpreter.executeInstruction(i, frame) }
-        // Every param is trained, so it must hold a tensor: anything else would be silently
-        // left out of training (and of summary, save and the optimizer).
-        for m in proto.members where m.kind == .param && m.slot < frame.slots.count {
-            let v = frame.slots[m.slot]
-            if case .tensor = v { continue }
-            var hint = "a param is one tensor, e.g. param W = randn([d, d])"
-            if case .list = v { hint = "declare one param per tensor (lists and records of params are not trained yet)" }
-            if case .record = v { hint = "declare one param per tensor (lists and records of params are not trained yet)" }
-            throw ScriptError(.type, "param `\(m.name)` must be a tensor, got \(v.typeName)", hint: hint,
-                              span: proto.paramSpans[m.slot] ?? proto.span)
-        }
+        // Every param leaf is trained, so each must be a tensor: anything else would be
+        // silently left out of training (and of summary, save and the optimizer).
+        _ = try parameterLeaves()
     }
 
     // MARK: - Members
@@ -50,10 +42,15 @@ public final class BlockObject: HostObject, ParameterStore {
 
     public func setMember(_ name: String, _ value: Value, _ context: CallContext) throws -> Bool {
         guard let m = proto.members.first(where: { $0.name == name }), m.slot < frame.slots.count else { return false }
-        if m.kind == .param, case .tensor = value {} else if m.kind == .param {
-            throw ScriptError(.type, "param `\(name)` of \(proto.kind.rawValue) `\(proto.name)` must stay a tensor, got \(value.typeName)")
-        }
+        let old = frame.slots[m.slot]
         frame.slots[m.slot] = value
+        if m.kind == .param {
+            // A param must keep holding only tensors; a bad value is refused, the old one kept.
+            do { _ = try parameterLeaves() } catch {
+                frame.slots[m.slot] = old
+                throw ScriptError(.type, "param `\(name)` of \(proto.kind.rawValue) `\(proto.name)` must hold only tensors, got \(value.typeName)")
+            }
+        }
         return true
     }
 
@@ -71,44 +68,28 @@ public final class BlockObject: HostObject, ParameterStore {
 
     // MARK: - Parameters
 
-    /// Names of the `param`s in declaration order.
-    public var parameterNames: [String] { proto.members.filter { $0.kind == .param }.map(\.name) }
-
-    /// The params with their current values (tensors as variables; possibly tape leaves).
-    public var parameters: [(name: String, value: Value)] {
-        proto.members.filter { $0.kind == .param }.map { ($0.name, $0.slot < frame.slots.count ? frame.slots[$0.slot] : .none) }
-    }
-
-    /// Replaces one param's value (e.g. with a tape leaf before a training step).
-    public func setParameter(_ name: String, _ value: Value) -> Bool {
-        guard let m = proto.members.first(where: { $0.name == name && $0.kind == .param }), m.slot < frame.slots.count else { return false }
-        frame.slots[m.slot] = value
-        return true
-    }
-
-    /// Trainable params (not frozen) as variables, in declaration order.
+    /// Trainable leaves (not frozen) as variables, in path order.
     public func trainableVariables() throws -> [Variable] {
-        try proto.members.filter { $0.kind == .param && !frozen.contains($0.name) }.map { m in
-            let v = m.slot < frame.slots.count ? frame.slots[m.slot] : .none
-            guard case .tensor(let t) = v else {
-                throw ScriptError(.type, "param `\(m.name)` of \(proto.kind.rawValue) `\(proto.name)` must be a tensor, got \(v.typeName)", span: proto.span)
-            }
-            return t
-        }
+        try parameterLeaves().filter { !isFrozen($0.path) }.map(\.value)
     }
 
-    /// Sets the trainable params (in `trainableVariables` order).
+    /// Sets the trainable leaves (in `trainableVariables` order).
     public func setTrainableVariables(_ values: [Variable]) throws {
-        let ms = proto.members.filter { $0.kind == .param && !frozen.contains($0.name) }
-        guard ms.count == values.count else {
-            throw ScriptError(.runtime, "expected \(ms.count) parameter values, got \(values.count)", span: proto.span)
+        var next = values.makeIterator()
+        var count = 0
+        try mapParameterLeaves { path, _ in
+            guard !isFrozen(path) else { return nil }
+            count += 1
+            return next.next()
         }
-        for (m, v) in zip(ms, values) where m.slot < frame.slots.count { frame.slots[m.slot] = .tensor(v) }
+        guard count == values.count else {
+            throw ScriptError(.runtime, "expected \(count) parameter values, got \(values.count)", span: proto.span)
+        }
     }
 
-    // ParameterStore (the Lab trainer's view). Every param holds a tensor (`initialize` checks
-    // it and `setMember` keeps it so), so `trainableVariables` cannot throw here and the empty
-    // fallback is never what training sees.
+    // ParameterStore (the Lab trainer's view). `initialize` and `setMember` keep every param
+    // leaf a tensor, so the walk cannot fail here and the empty fallback is never what training
+    // sees; `TrainRun` reads `trainableVariables()` (which throws) before the trainer starts.
     public func trainableParameters() -> [Tensor] {
         (try? trainableVariables().map(\.value)) ?? []
     }
@@ -118,10 +99,9 @@ public final class BlockObject: HostObject, ParameterStore {
     }
 
     public var description: String {
-        let ps = parameters.map { p -> String in
-            if case .tensor(let t) = p.value { return "\(p.name) \(TensorError.show(t.shape))" }
-            return p.name
-        }
+        // A description is for display: a model whose params are broken shows none.
+        let leaves = (try? parameterLeaves()) ?? []
+        let ps = leaves.prefix(12).map { "\($0.path) \(TensorError.show($0.value.shape))" } + (leaves.count > 12 ? ["… \(leaves.count - 12) more"] : [])
         let methods = proto.members.filter { $0.kind == .method }.map { $0.name + "()" }
         let parts = (ps.isEmpty ? [] : ["params: " + ps.joined(separator: ", ")]) + (methods.isEmpty ? [] : ["methods: " + methods.joined(separator: ", ")])
         return "<\(proto.kind.rawValue) \(proto.name)" + (parts.isEmpty ? "" : " " + parts.joined(separator: "; ")) + ">"

@@ -50,6 +50,8 @@ indirect enum Code {
     case index(Code, [CodeIndex], span: SourceSpan)
     case member(Code, name: String, nameSpan: SourceSpan, span: SourceSpan)
     case list([Code])
+    /// `[element for p in xs if c]`: clauses outermost first; their names live in the frame.
+    case comprehension(Code, [CodeClause])
     case record([(String, Code)])
     case lambda(FunctionProto)
     case ifElse([(Code, CodeBlock)], CodeBlock?)
@@ -64,6 +66,12 @@ indirect enum Code {
         default: return nil
         }
     }
+}
+
+/// A comprehension clause with its names resolved to slots.
+enum CodeClause {
+    case forIn(CodePattern, Code, span: SourceSpan)
+    case condition(Code, span: SourceSpan)
 }
 
 struct CodeArgument {
@@ -155,6 +163,9 @@ final class DeclarationProto {
     let span: SourceSpan
     /// Where each `param` is written, by slot: a param that holds no tensor is an error there.
     var paramSpans: [Int: SourceSpan] = [:]
+    /// A constructor's parameters (`model Stack(L: 2) { }`), in slots 0..<n of the block's
+    /// frame; nil for a single model. Defaults are evaluated in the new model's frame.
+    var constructor: (parameters: [ParamSpec], defaults: [Code?])?
 
     init(kind: Kind, name: String, target: CodePattern, body: [Instr], frameSize: Int,
          members: [(name: String, slot: Int, kind: MemberKind)], span: SourceSpan) {

@@ -64,6 +64,10 @@ extension Interpreter {
             out.reserveCapacity(items.count)
             for i in items { out.append(try evaluate(i, frame)) }
             return .list(out)
+        case .comprehension(let element, let clauses):
+            var out: [Value] = []
+            try runComprehension(element, clauses[...], frame, into: &out)
+            return .list(out)
         case .record(let fields):
             var r = Record()
             for (k, c) in fields { r[k] = try evaluate(c, frame) }
@@ -183,6 +187,8 @@ extension Interpreter {
             return try callBuiltin(b, a, args, span: span, receiverShift: false)
         case .function(let c as Closure):
             return try located(span) { try callClosure(c, a, site: span) }
+        case .function(let m as ModelConstructor):
+            return try located(span) { try m.construct(a, site: span) }
         case .function(let c):
             return try located(span) { try callFunction(c, a) }
         case .object(let o):
@@ -190,6 +196,29 @@ extension Interpreter {
             throw ScriptError(.type, "a \(o.typeName) cannot be called", span: span)
         default:
             throw ScriptError(.type, "a \(f.typeName) cannot be called", hint: f.typeName == "tensor" ? "to index a tensor use x[i]" : nil, span: span)
+        }
+    }
+
+    /// Runs the comprehension clauses from the first of `clauses`, appending an element for
+    /// every combination that passes the conditions.
+    func runComprehension(_ element: Code, _ clauses: ArraySlice<CodeClause>, _ frame: Frame, into out: inout [Value]) throws {
+        guard let clause = clauses.first else {
+            out.append(try evaluate(element, frame))
+            return
+        }
+        let rest = clauses.dropFirst()
+        switch clause {
+        case .condition(let cond, let span):
+            let c = try evaluate(cond, frame)
+            if try located(span, { try Convert.isTruthy(c) }) { try runComprehension(element, rest, frame, into: &out) }
+        case .forIn(let pattern, let iterable, let span):
+            let xs = try evaluate(iterable, frame)
+            try forEachElement(of: xs, span: span, what: "a comprehension") { v in
+                try bind(pattern, v, frame, span: span)
+                try tick(span)
+                try runComprehension(element, rest, frame, into: &out)
+                return true
+            }
         }
     }
 
@@ -230,29 +259,36 @@ extension Interpreter {
     func callClosure(_ c: Closure, _ a: Arguments, site: SourceSpan? = nil) throws -> Value {
         let proto = c.proto
         let bound = try a.bind(to: proto.parameters, function: proto.name == "fn" ? "function" : proto.name)
+        return try nested(proto.span) {
+            let frame = Frame(size: proto.frameSize, parent: c.captured)
+            for i in 0..<proto.parameters.count where i < frame.slots.count {
+                if let v = bound.values[i] {
+                    frame.slots[i] = v
+                } else if let d = proto.defaults[i] {
+                    frame.slots[i] = try evaluate(d, frame)
+                }
+            }
+            do {
+                return try runBlock(proto.body, frame)
+            } catch ControlFlow.returnValue(let v) {
+                return v
+            } catch var e as ScriptError where site != nil && e.span != nil {
+                e.callChain.append((c.name, site!))
+                throw e
+            }
+        }
+    }
+
+    /// Runs one call level (a function body, a model constructor), bounding the depth.
+    func nested<T>(_ span: SourceSpan, _ body: () throws -> T) throws -> T {
         guard callDepth < options.maxCallDepth else {
             throw ScriptError(.limit, "recursion too deep (more than \(options.maxCallDepth) nested calls)",
                               hint: "check that the recursion has a base case")
         }
-        try tick(proto.span)
+        try tick(span)
         callDepth += 1
         defer { callDepth -= 1 }
-        let frame = Frame(size: proto.frameSize, parent: c.captured)
-        for i in 0..<proto.parameters.count where i < frame.slots.count {
-            if let v = bound.values[i] {
-                frame.slots[i] = v
-            } else if let d = proto.defaults[i] {
-                frame.slots[i] = try evaluate(d, frame)
-            }
-        }
-        do {
-            return try runBlock(proto.body, frame)
-        } catch ControlFlow.returnValue(let v) {
-            return v
-        } catch var e as ScriptError where site != nil && e.span != nil {
-            e.callChain.append((c.name, site!))
-            throw e
-        }
+        return try body()
     }
 }
 

@@ -69,6 +69,8 @@ extension Interpreter {
             guard !unit.hasRun else { return }
             unit.hasRun = true
             for i in unit.body { try executeInstruction(i, globals) }
+        case .declaration(let proto) where proto.constructor != nil:
+            try bind(proto.target, .function(ModelConstructor(proto: proto, interpreter: self, captured: frame)), frame, span: proto.span)
         case .declaration(let proto):
             let object = BlockObject(proto: proto, interpreter: self, parent: frame)
             try bind(proto.target, .object(object), frame, span: proto.span)
@@ -166,7 +168,7 @@ extension Interpreter {
     // MARK: - Loops
 
     func runFor(_ pattern: CodePattern, _ iterable: Value, _ body: CodeBlock, _ frame: Frame, span: SourceSpan) throws {
-        func iteration(_ v: Value) throws -> Bool {
+        try forEachElement(of: iterable, span: span) { v in
             try bind(pattern, v, frame, span: span)
             try tick(span)
             do {
@@ -178,6 +180,11 @@ extension Interpreter {
             }
             return true
         }
+    }
+
+    /// Calls `iteration` with each element of a `for` loop's or comprehension's iterable, in
+    /// order, until it returns false (a `break`).
+    func forEachElement(of iterable: Value, span: SourceSpan, what: String = "a for loop", _ iteration: (Value) throws -> Bool) throws {
         switch iterable {
         case .range(let r):
             let n = r.count
@@ -206,8 +213,9 @@ extension Interpreter {
             }
             for x in items where !(try iteration(x)) { return }
         default:
-            throw ScriptError(.type, "cannot iterate over a \(iterable.typeName)",
-                              hint: "for loops go over ranges (0..n), lists, records, strings and tensors", span: span)
+            let type = iterable.typeName
+            throw ScriptError(.type, "cannot iterate over \("aeiou".contains(type.first ?? "x") ? "an" : "a") \(type)",
+                              hint: "\(what) goes over a range (0..n), a list, a record, a string or a tensor", span: span)
         }
     }
 

@@ -124,7 +124,7 @@ extension Resolver {
         switch s.kind {
         case .train(let model, let task, let optimizer, let items):
             checkTrainItems(items)
-            outer(model); outer(task); optimizer.map(outer)
+            outer(model); task.map(outer); optimizer.map(outer)
             for n in Resolver.logNames(items) {
                 let slot = globalSlot(n)
                 proto.logSlots[n] = slot

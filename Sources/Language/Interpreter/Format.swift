@@ -30,6 +30,9 @@ public enum Format {
         case .tensor(let t): return tensor(t.value)
         case .function(let f):
             if let b = f as? Builtin { return "<builtin \(b.signature)>" }
+            if f is ModelConstructor {
+                return "<model constructor \(f.name)(" + f.parameters.map { $0.name + ($0.defaultText.map { ": " + $0 } ?? "") }.joined(separator: ", ") + ")>"
+            }
             return "<fn \(f.name)(" + f.parameters.map(\.name).joined(separator: ", ") + ")>"
         case .object(let o): return o.description
         }

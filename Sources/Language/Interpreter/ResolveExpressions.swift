@@ -46,6 +46,23 @@ extension Resolver {
             return .member(resolve(base), name: id.name, nameSpan: id.span, span: e.span)
         case .tuple(let items), .list(let items):
             return .list(items.map(resolve))
+        case .comprehension(let element, let clauses):
+            // Each clause sees the names of the clauses before it; the element sees them all.
+            var lowered: [CodeClause] = []
+            var blocks = 0
+            for c in clauses {
+                switch c {
+                case .forIn(let pattern, let iterable):
+                    let it = resolve(iterable)
+                    pushBlock(); blocks += 1
+                    lowered.append(.forIn(declarePattern(pattern), it, span: iterable.span))
+                case .condition(let cond):
+                    lowered.append(.condition(resolve(cond), span: cond.span))
+                }
+            }
+            let el = resolve(element)
+            for _ in 0..<blocks { popBlock() }
+            return .comprehension(el, lowered)
         case .record(let fields):
             var seen = Set<String>()
             for f in fields where !seen.insert(f.name.name).inserted {

@@ -107,8 +107,8 @@ extension Resolver {
         case .taskBlock(let name, let items):
             return resolveDeclaration(.task, name, items, span: s.span)
 
-        case .model(let name, let items):
-            return resolveDeclaration(.model, name, items, span: s.span)
+        case .model(let name, let parameters, let items):
+            return resolveDeclaration(.model, name, items, parameters: parameters, span: s.span)
 
         case .train, .plot, .sweep, .save, .load:
             return resolveExperiment(s)
@@ -182,9 +182,15 @@ extension Resolver {
     }
 
     /// `task NAME { }` / `model NAME { }`: a frame whose bindings, params and methods are members.
-    func resolveDeclaration(_ kind: DeclarationProto.Kind, _ name: Identifier, _ items: [DeclarationItem], span: SourceSpan) -> Instr {
+    func resolveDeclaration(_ kind: DeclarationProto.Kind, _ name: Identifier, _ items: [DeclarationItem],
+                            parameters: [Parameter]? = nil, span: SourceSpan) -> Instr {
         let target = declare(name.name)
-        pushFrame(isFunction: false)
+        if let parameters, case .global(let slot, _) = target {
+            // Calls of a constructor are checked like calls of a function.
+            signatures[slot] = (name.name, params(parameters))
+        }
+        // A constructor's body is a function body (its own frame per call); a plain block's too.
+        pushFrame(isFunction: parameters != nil)
         // Members are pre-declared so methods can use each other and every binding.
         var members: [(name: String, slot: Int, kind: DeclarationProto.MemberKind)] = []
         func member(_ id: Identifier, _ k: DeclarationProto.MemberKind) -> Int {
@@ -196,6 +202,16 @@ extension Resolver {
             current.blocks[0].names[id.name] = slot
             members.append((id.name, slot, k))
             return slot
+        }
+        // Constructor parameters take the first slots and are readable members (`m.d`).
+        var constructor: (parameters: [ParamSpec], defaults: [Code?])?
+        if let parameters {
+            var defaults: [Code?] = []
+            for p in parameters {
+                _ = member(p.name, .binding)
+                defaults.append(p.defaultValue.map(resolve))
+            }
+            constructor = (params(parameters), defaults)
         }
         var body: [Instr] = []
         var slots: [Int] = []
@@ -233,6 +249,7 @@ extension Resolver {
         let proto = DeclarationProto(kind: kind, name: name.name, target: target, body: body, frameSize: size,
                                      members: members, span: span)
         for (item, slot) in zip(items, slots) { if case .param(_, _, let s) = item { proto.paramSpans[slot] = s } }
+        proto.constructor = constructor
         return .declaration(proto)
     }
 

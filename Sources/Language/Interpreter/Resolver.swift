@@ -153,6 +153,7 @@ final class Resolver {
         guard diagnostics.count < Self.errorLimit else { droppedErrors += 1; return }
         let keywords = Keyword.allCases.map(\.rawValue)
         var hint = DidYouMean.hint(for: name, in: visibleNames() + keywords)
+        if name == "seed" { hint = "`seed` is a name only inside `sweep seed in ...`; elsewhere `seed N` sets the generator" }
         if hint == nil, pending.contains(name) { hint = "`\(name)` is defined later in the file; move its definition above this use" }
         error(.name, "unknown name `\(name)`", at: span, hint: hint)
     }
@@ -185,7 +186,7 @@ final class Resolver {
             switch s.kind {
             case .letBinding(let p, _): names += p.names.map(\.name)
             case .function(let d): if let n = d.name { names.append(n.name) }
-            case .taskValue(let n, _), .taskBlock(let n, _), .model(let n, _), .optimizer(let n, _): names.append(n.name)
+            case .taskValue(let n, _), .taskBlock(let n, _), .model(let n, _, _), .optimizer(let n, _): names.append(n.name)
             case .train(_, _, _, let items): names += logNames(items)
             default: break
             }
@@ -205,8 +206,10 @@ final class Resolver {
         return out
     }
 
-    func params(of decl: FunctionDecl) -> [ParamSpec] {
-        decl.parameters.map { ParamSpec($0.name.name, $0.defaultValue == nil ? .required : .optional,
+    func params(of decl: FunctionDecl) -> [ParamSpec] { params(decl.parameters) }
+
+    func params(_ parameters: [Parameter]) -> [ParamSpec] {
+        parameters.map { ParamSpec($0.name.name, $0.defaultValue == nil ? .required : .optional,
                                         defaultText: $0.defaultValue?.sourceText) }
     }
 

@@ -222,6 +222,12 @@ public struct IfChain: Sendable {
     }
 }
 
+/// One clause of a list comprehension: `for pattern in iterable` or `if condition`.
+public enum ComprehensionClause: Sendable {
+    case forIn(Pattern, Expr)
+    case condition(Expr)
+}
+
 /// An expression node.
 public final class Expr: @unchecked Sendable {
     public indirect enum Kind: Sendable {
@@ -242,6 +248,8 @@ public final class Expr: @unchecked Sendable {
         /// `(a, b)`, `(a,)`, `()`.
         case tuple([Expr])
         case list([Expr])
+        /// `[element for x in xs if cond ...]`: the clauses run left to right, outermost first.
+        case comprehension(Expr, [ComprehensionClause])
         case record([RecordField])
         /// `fn(params) = expr` / `fn(params) { block }` (the decl's `name` is nil).
         case lambda(FunctionDecl)
@@ -336,11 +344,12 @@ public final class Stmt: @unchecked Sendable {
         /// `task name { items }`.
         case taskBlock(name: Identifier, items: [DeclarationItem])
         /// `model name { items }`.
-        case model(name: Identifier, items: [DeclarationItem])
+        /// `model m { }`, or with a parameter list `model Stack(L: 2) { }`: a constructor.
+        case model(name: Identifier, parameters: [Parameter]?, items: [DeclarationItem])
         /// `optimizer name = expr`.
         case optimizer(name: Identifier, value: Expr)
         /// `train model on task [with optimizer] { items }`.
-        case train(model: Expr, task: Expr, optimizer: Expr?, items: [TrainItem])
+        case train(model: Expr, task: Expr?, optimizer: Expr?, items: [TrainItem])
         /// `plot a, b, y: "log"`: an argument list like a call's.
         case plot(PlotKind, [CallArgument])
         /// `sweep a in xs, b in ys { }`.

@@ -21,6 +21,14 @@ extension Expr {
         case .member(let e, let name): return "(. \(e.sexpr) \(name.name))"
         case .tuple(let items): return "(tuple\(items.map { " " + $0.sexpr }.joined()))"
         case .list(let items): return "(list\(items.map { " " + $0.sexpr }.joined()))"
+        case .comprehension(let element, let clauses):
+            let cs = clauses.map { c -> String in
+                switch c {
+                case .forIn(let p, let e): return " (for \(p.sexpr) \(e.sexpr))"
+                case .condition(let e): return " (if \(e.sexpr))"
+                }
+            }
+            return "(comprehension \(element.sexpr)\(cs.joined()))"
         case .record(let fields): return "(record\(fields.map { " \($0.name.name): \($0.value.sexpr)" }.joined()))"
         case .lambda(let f): return f.sexpr
         case .ifElse(let chain): return chain.sexpr
@@ -98,10 +106,10 @@ extension Stmt {
         case .importFile(let p, _): return "(import \"\(p)\")"
         case .taskValue(let n, let v): return "(task \(n.name) \(v.sexpr))"
         case .taskBlock(let n, let items): return "(task \(n.name) {\(items.map(\.sexpr).joined(separator: "; "))})"
-        case .model(let n, let items): return "(model \(n.name) {\(items.map(\.sexpr).joined(separator: "; "))})"
+        case .model(let n, let ps, let items): return "(model \(n.name)\(ps.map { p in " (" + p.map { $0.name.name + ($0.defaultValue.map { ": " + $0.sexpr } ?? "") }.joined(separator: " ") + ")" } ?? "") {\(items.map(\.sexpr).joined(separator: "; "))})"
         case .optimizer(let n, let v): return "(optimizer \(n.name) \(v.sexpr))"
         case .train(let m, let t, let o, let items):
-            return "(train \(m.sexpr) \(t.sexpr) \(o?.sexpr ?? "_") {\(items.map(\.sexpr).joined(separator: "; "))})"
+            return "(train \(m.sexpr) \(t?.sexpr ?? "_") \(o?.sexpr ?? "_") {\(items.map(\.sexpr).joined(separator: "; "))})"
         case .plot(let k, let args): return "(\(k.rawValue)\(args.map { " " + $0.sexpr }.joined()))"
         case .sweep(let bs, let b):
             return "(sweep\(bs.map { " \($0.name.name) \($0.values.sexpr)" }.joined()) \(b.sexpr))"

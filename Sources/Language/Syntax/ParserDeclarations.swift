@@ -25,8 +25,10 @@ extension Parser {
             return Stmt(.taskBlock(name: name, items: items), span: span(from: start))
         case .model:
             let name = try expectIdentifier("a model name after 'model'")
-            let items = try parseDeclarationBlock(after: "the model name")
-            return Stmt(.model(name: name, items: items), span: span(from: start))
+            // `model Stack(L: 2) { }` declares a constructor: each call builds a fresh model.
+            let parameters = check(.leftParen) ? try parseParameterList(after: "the model name") : nil
+            let items = try parseDeclarationBlock(after: parameters == nil ? "the model name" : "the model's parameters")
+            return Stmt(.model(name: name, parameters: parameters, items: items), span: span(from: start))
         case .optimizer:
             let name = try expectIdentifier("an optimizer name after 'optimizer'")
             try expect(.equal, "after the optimizer name", hint: "write 'optimizer opt = sgd(lr: 0.1)'")
@@ -174,8 +176,15 @@ extension Parser {
     /// `train model on task [with optimizer] { items }`
     mutating func parseTrain(start: SourceLocation) throws -> Stmt {
         let model = try parseExpression()
-        try expect(.on, "after the model in 'train'", hint: "write 'train m on task with opt { ... }'")
-        let task = try parseExpression()
+        // `train m with opt { loss f(m) }` without `on TASK` minimises a population loss.
+        var task: Expr? = nil
+        if match(.on) != nil {
+            task = try parseExpression()
+        } else if !check(.with) {
+            let t = peek()
+            try fail("expected 'on' or 'with' after the model in 'train', found \(t.displayName)", at: t,
+                     hint: "write 'train m on task with opt { ... }', or 'train m with opt { loss ... }' for a loss without data")
+        }
         var optimizer: Expr? = nil
         if match(.with) != nil { optimizer = try parseExpression() }
         let items = try parseTrainBlock(after: "the train header")

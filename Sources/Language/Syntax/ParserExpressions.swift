@@ -278,6 +278,8 @@ extension Parser {
         case .keyword(.none): advance(); return Expr(.none, span: t.span)
         // `log` is a keyword only at the start of a train item; elsewhere it names the function.
         case .keyword(.log): advance(); return Expr(.name("log"), span: t.span)
+        // `seed` starts the seed statement; in an expression it is the name a sweep binds.
+        case .keyword(.seed): advance(); return Expr(.name("seed"), span: t.span)
         case .keyword(.fn): return try parseLambda()
         case .keyword(.if): return Expr(.ifElse(try parseIfChain()), span: span(from: t.span.start))
         case .symbol(.leftParen): return try parseParenthesized()
@@ -335,6 +337,17 @@ extension Parser {
         var items: [Expr] = []
         while !check(.rightBracket) {
             items.append(try parseExpression())
+            if items.count == 1, check(.for) {
+                let clauses = try parseComprehensionClauses()
+                let close = peek()
+                guard close.kind.isSymbol(.rightBracket) else {
+                    try fail("expected 'for', 'if' or ']' in the comprehension, found \(close.displayName)", at: close,
+                             hint: "write [f(x) for x in xs if x > 0]")
+                }
+                popNewlineMode()
+                advance()
+                return Expr(.comprehension(items[0], clauses), span: span(from: open.span.start))
+            }
             if match(.comma) == nil { break }
         }
         let close = peek()
@@ -344,6 +357,22 @@ extension Parser {
         popNewlineMode()
         advance()
         return Expr(.list(items), span: span(from: open.span.start))
+    }
+
+    /// `for p in xs`, then any mix of further `for` and `if` clauses (the first is a `for`).
+    mutating func parseComprehensionClauses() throws -> [ComprehensionClause] {
+        var clauses: [ComprehensionClause] = []
+        while true {
+            if match(.for) != nil {
+                let pattern = try parsePattern()
+                try expect(.in, "after the comprehension's variable", hint: "write [x * 2 for x in xs]")
+                clauses.append(.forIn(pattern, try parseExpression()))
+            } else if match(.if) != nil {
+                clauses.append(.condition(try parseExpression()))
+            } else {
+                return clauses
+            }
+        }
     }
 
     /// `{}` and `{name: value, ...}` are records; any other `{ ... }` is a block expression.

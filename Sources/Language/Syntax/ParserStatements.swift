@@ -129,27 +129,7 @@ extension Parser {
 
     /// `(params) = expr` or `(params) { block }` for functions, lambdas and methods.
     mutating func parseFunctionRest(name: Identifier?, start: SourceLocation) throws -> FunctionDecl {
-        let open = try expect(.leftParen, name.map { "after the function name '\($0.name)'" } ?? "after 'fn'")
-        pushNewlineMode(ignoring: true)
-        var parameters: [Parameter] = []
-        while !check(.rightParen) {
-            let pname = try expectIdentifier("a parameter name")
-            var defaultValue: Expr? = nil
-            if match(.colon) != nil {
-                defaultValue = try parseExpression()
-            } else if check(.equal) {
-                try fail("a default value is written with ':'", at: peek(), hint: "write \(pname.name): value")
-            }
-            parameters.append(Parameter(name: pname, defaultValue: defaultValue, span: span(from: pname.span.start)))
-            if match(.comma) == nil { break }
-        }
-        let close = peek()
-        guard close.kind.isSymbol(.rightParen) else {
-            try fail("expected ',' or ')' in the parameters, found \(close.displayName)", at: close,
-                     hint: atEndOfInput(close) ? nil : "the '(' at \(open.span.start) is not closed")
-        }
-        popNewlineMode()
-        advance()
+        let parameters = try parseParameterList(after: name.map { "after the function name '\($0.name)'" } ?? "after 'fn'")
         let body: FunctionBody
         if match(.equal) != nil {
             skipNewlines()
@@ -172,6 +152,32 @@ extension Parser {
         let iterable = try parseExpression()
         let body = try parseBlock(after: "the for loop's range")
         return Stmt(.forLoop(pattern, iterable, body), span: span(from: start))
+    }
+
+    /// `(a, b: 2, ...)`: a function's, method's or model constructor's parameters.
+    mutating func parseParameterList(after context: String) throws -> [Parameter] {
+        let open = try expect(.leftParen, context)
+        pushNewlineMode(ignoring: true)
+        var parameters: [Parameter] = []
+        while !check(.rightParen) {
+            let pname = try expectIdentifier("a parameter name")
+            var defaultValue: Expr? = nil
+            if match(.colon) != nil {
+                defaultValue = try parseExpression()
+            } else if check(.equal) {
+                try fail("a default value is written with ':'", at: peek(), hint: "write \(pname.name): value")
+            }
+            parameters.append(Parameter(name: pname, defaultValue: defaultValue, span: span(from: pname.span.start)))
+            if match(.comma) == nil { break }
+        }
+        let close = peek()
+        guard close.kind.isSymbol(.rightParen) else {
+            try fail("expected ',' or ')' in the parameters, found \(close.displayName)", at: close,
+                     hint: atEndOfInput(close) ? nil : "the '(' at \(open.span.start) is not closed")
+        }
+        popNewlineMode()
+        advance()
+        return parameters
     }
 
     /// `expect condition` or `expect condition, "message"`
