@@ -73,7 +73,7 @@ struct ParserRobustnessTests {
         ("else { }", "1:1", "'else' without a matching 'if'"),
         ("a ! b", "1:3", "unexpected character '!' (U+0021 exclamation mark)"),
         ("save m \"w\"", "1:8", "expected 'to' after the value to save, found string \"w\""),
-        ("train m with o { }", "1:9", "expected 'on' after the model in 'train', found 'with'"),
+        ("train m for o { }", "1:9", "expected 'on' or 'with' after the model in 'train', found 'for'"),
         ("let x = 1 +* 2", "1:12", "expected an expression, found '*'"),
     ]
 

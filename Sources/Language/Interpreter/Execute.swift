@@ -47,6 +47,8 @@ extension Interpreter {
                     break
                 } catch ControlFlow.continueLoop {
                     continue
+                } catch let e as ScriptEnded where e.place == nil {
+                    throw ScriptEnded(e.code, at: cond.span)
                 }
             }
         case .breakLoop:
@@ -177,6 +179,9 @@ extension Interpreter {
                 return false
             } catch ControlFlow.continueLoop {
                 return true
+            } catch let e as ScriptEnded where e.place == nil {
+                // Stopped between two statements of the body: report the loop's line.
+                throw ScriptEnded(e.code, at: span)
             }
             return true
         }
