@@ -136,23 +136,38 @@ public struct Completer {
 
     // MARK: Members
 
-    /// Members of the value of a dotted name chain ending the text (`cfg`, `m.W`): record
-    /// fields, model/task/series members, tensor properties and method-call builtins.
+    /// Members of the value of a dotted chain ending the text (`cfg`, `m.W`, `m.layers[0]`):
+    /// record fields, model/task/series members, tensor properties and method-call builtins.
+    /// Indexing is followed only with integer literals, so completion never evaluates code.
     func members(of text: String) -> [Completion.Candidate] {
-        var chain: [String] = []
+        enum Step { case name(String), index(Int) }
+        var steps: [Step] = []
         var rest = Substring(text)
         while true {
+            while rest.hasSuffix("]") {
+                guard let open = rest.lastIndex(of: "["),
+                      let i = Int(rest[rest.index(after: open)..<rest.index(before: rest.endIndex)].trimmingCharacters(in: .whitespaces)) else { return [] }
+                steps.insert(.index(i), at: 0)
+                rest = rest[..<open]
+            }
             let name = String(rest.reversed().prefix { Self.isIdentifierCharacter($0) }.reversed())
             guard !name.isEmpty, !(name.first?.isNumber ?? true) else { return [] }
-            chain.insert(name, at: 0)
+            steps.insert(.name(name), at: 0)
             rest = rest.dropLast(name.count)
             guard rest.hasSuffix("."), !rest.hasSuffix("..") else { break }
             rest = rest.dropLast()
         }
-        guard session.definedNames.contains(chain[0]), var value = session.interpreter.global(chain[0]) else { return [] }
-        for name in chain.dropFirst() {
-            guard let next = Self.member(value, name, session.interpreter) else { return [] }
-            value = next
+        guard case .name(let root) = steps[0], session.definedNames.contains(root),
+              var value = session.interpreter.global(root) else { return [] }
+        for step in steps.dropFirst() {
+            switch step {
+            case .name(let name):
+                guard let next = Self.member(value, name, session.interpreter) else { return [] }
+                value = next
+            case .index(let i):
+                guard case .list(let xs) = value, i >= -xs.count, i < xs.count else { return [] }
+                value = xs[i < 0 ? i + xs.count : i]
+            }
         }
         return Self.memberNames(value)
     }

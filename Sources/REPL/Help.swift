@@ -1,3 +1,4 @@
+import Foundation
 import Language
 
 // MARK: - :help
@@ -59,8 +60,17 @@ public enum Help {
         if let c = Session.commands.first(where: { $0.name == name }) {
             return ":\(c.name)\(c.argument.isEmpty ? "" : " " + c.argument) — \(c.help)\n"
         }
-        if session.definedNames.contains(name), let v = session.interpreter.global(name) {
-            return "\(name): \(Session.describeType(v)) (defined in this session)\n"
+        if let v = session.interpreter.global(name) {
+            let own = session.definedNames.contains(name) && !session.preludeNames.contains(name)
+            if case .function(let f) = v, let span = (f as? Closure)?.declarationSpan ?? (f as? ModelConstructor)?.declarationSpan {
+                // A script or prelude function: its signature and the comment above it.
+                let kind = f is ModelConstructor ? "model constructor" : "function"
+                let signature = f.name + "(" + f.parameters.map { $0.name + ($0.defaultText.map { ": " + $0 } ?? "") }.joined(separator: ", ") + ")"
+                let origin = own ? "defined in this session" : "defined in \((span.file.name as NSString).lastPathComponent):\(span.line)"
+                let doc = DocComment.above(span).map { "\n" + $0.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n") } ?? ""
+                return "\(signature) — \(kind), \(origin)\(doc)\n"
+            }
+            if own { return "\(name): \(Session.describeType(v)) (defined in this session)\n" }
         }
         let candidates = Builtins.names + Array(keywords.keys) + Session.commands.map(\.name) + Array(session.definedNames)
         let suggestion = DidYouMean.closest(name, in: candidates).map { " — did you mean `\($0)`?" } ?? ""

@@ -88,3 +88,39 @@ struct CompleterTests {
         #expect(c.complete(":help linsp").insertion == "ace")
     }
 }
+
+@Suite("Completer and help for models as modules")
+struct ModuleCompletionTests {
+    func texts(_ c: Completion) -> [String] { c.candidates.map(\.text) }
+
+    @Test("constructor keywords, members of built models and of param collections")
+    func constructorsAndCollections() throws {
+        let s = try CapturedSession()
+        s.type("model Stack(L: 2, d: 4) {\n  param layers = [{Wq: zeros([d, d]), b: zeros([d])} for i in 0..L]\n  forward(x) = x\n}")
+        s.type("let a = Stack(L: 3)")
+        let c = Completer(session: s.session)
+        #expect(texts(c.complete("Stack(")) == ["L", "d"])
+        #expect(c.complete("Stack(L: 1, ").candidates.first == Completion.Candidate("d", suffix: ": "))
+        #expect(texts(c.complete("a.")) == ["L", "d", "forward", "layers"])
+        #expect(texts(c.complete("a.layers[0].")) == ["Wq", "b"])
+        #expect(c.complete("parame").insertion == "ters(")
+    }
+
+    @Test(":help shows a prelude function's or constructor's doc comment")
+    func helpDocComments() throws {
+        let s = try CapturedSession()
+        s.type(":help Transformer")
+        #expect(s.output.contains("Transformer(vocab, T, d, layers, heads: 1"))
+        #expect(s.output.contains("model constructor, defined in transformer.exp"))
+        #expect(s.output.contains("logits [B, T, vocab]"))
+        s.clear()
+        s.type(":help multihead_attention")
+        #expect(s.output.contains("weights: true returns [output, A]"))
+        s.clear()
+        let dir = try makeTemporaryDirectory()
+        try "let k = 2\n# Doubles x.\nfn twice(x) = k * x\n".write(to: dir.appendingPathComponent("lib.exp"), atomically: true, encoding: .utf8)
+        s.type(":load \(dir.path)/lib.exp")
+        s.type(":help twice")
+        #expect(s.output.contains("twice(x) — function, defined in this session\n  Doubles x."))
+    }
+}

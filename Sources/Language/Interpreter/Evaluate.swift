@@ -304,6 +304,8 @@ public final class Closure: Callable {
 
     public var name: String { proto.name }
     public var parameters: [ParamSpec] { proto.parameters }
+    /// Where the function is written (its doc comment is the `#` lines above).
+    public var declarationSpan: SourceSpan { proto.span }
 
     public func call(_ args: Arguments, _ context: CallContext) throws -> Value {
         try context.interpreter.callClosure(self, args)

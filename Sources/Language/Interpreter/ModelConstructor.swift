@@ -14,6 +14,8 @@ public final class ModelConstructor: Callable {
 
     public var name: String { proto.name }
     public var parameters: [ParamSpec] { proto.constructor?.parameters ?? [] }
+    /// Where the model is declared (its doc comment is the `#` lines above).
+    public var declarationSpan: SourceSpan { proto.span }
 
     public func call(_ args: Arguments, _ context: CallContext) throws -> Value {
         try construct(args, site: nil)
