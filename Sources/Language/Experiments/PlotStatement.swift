@@ -152,11 +152,22 @@ struct PlotStatement {
     private func series() throws -> [Series] {
         let names = try strings("labels")
         var out: [Series] = []
-        for (i, (v, e)) in positional.enumerated() {
-            var s = try Self.series(v, name: e.sourceText, span: e.span)
-            if let names, i < names.count { s.name = names[i] }
-            out.append(s)
+        for (v, e) in positional {
+            // A list of series (`plot loss.runs`: every run of a sweep) draws one curve each.
+            if case .list(let items) = v, !items.isEmpty,
+               items.allSatisfy({ if case .object(let o) = $0 { return o is SeriesObject }; return false }) {
+                for (k, item) in items.enumerated() {
+                    var label: String?
+                    if case .object(let o as SeriesObject) = item { label = o.label }
+                    var one = try Self.series(item, name: e.sourceText, span: e.span)
+                    one.name = label ?? "\(e.sourceText)[\(k)]"
+                    out.append(one)
+                }
+            } else {
+                out.append(try Self.series(v, name: e.sourceText, span: e.span))
+            }
         }
+        if let names { for i in out.indices where i < names.count { out[i].name = names[i] } }
         return out
     }
 
@@ -209,7 +220,11 @@ struct PlotStatement {
 
     private func lineChart() throws -> LineChart {
         let (ylo, yhi) = try limits("ylim"), (xlo, xhi) = try limits("xlim")
-        let usesSeries = positional.contains { if case .object(let o) = $0.0 { return o is SeriesObject }; return false }
+        let usesSeries = positional.contains {
+            if case .object(let o) = $0.0 { return o is SeriesObject }
+            if case .list(let xs) = $0.0, case .object(let o)? = xs.first { return o is SeriesObject }
+            return false
+        }
         return LineChart(title: try string("title"), series: try series(),
                          x: Axis(label: try string("xlabel") ?? (usesSeries ? "step" : nil), scale: try scale("x"), lower: xlo, upper: xhi),
                          y: Axis(label: try string("ylabel"), scale: try scale("y"), lower: ylo, upper: yhi),

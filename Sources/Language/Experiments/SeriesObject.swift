@@ -10,14 +10,24 @@ public final class SeriesObject: HostObject {
     /// Set for a sweep's aggregate.
     public let aggregate: AggregatedSeries?
 
-    public init(_ series: MetricSeries) {
+    /// For one run of a sweep, its combination (`lr = 0.1, seed = 2`): the curve's default
+    /// label when `plot s.runs` draws every run.
+    public let label: String?
+    /// The combination of each of `aggregate`'s runs, in run order.
+    let runLabels: [String]
+
+    public init(_ series: MetricSeries, label: String? = nil) {
         self.series = series
         self.aggregate = nil
+        self.label = label
+        self.runLabels = []
     }
 
-    public init(aggregate: AggregatedSeries) {
+    public init(aggregate: AggregatedSeries, runLabels: [String] = []) {
         self.series = aggregate.meanSeries
         self.aggregate = aggregate
+        self.label = nil
+        self.runLabels = runLabels
     }
 
     public var typeName: String { "series" }
@@ -49,7 +59,10 @@ public final class SeriesObject: HostObject {
         case "count": return .int(series.count)
         case "name": return .string(series.name)
         case "std": return aggregate.map { .tensor(Variable(Tensor($0.std, dtype: .float64))) }
-        case "runs": return aggregate.map { .list($0.runs.map { .object(SeriesObject($0)) }) }
+        case "runs":
+            return aggregate.map { agg in
+                .list(agg.runs.enumerated().map { k, r in .object(SeriesObject(r, label: k < runLabels.count ? runLabels[k] : nil)) })
+            }
         case "at": return .function(atMethod)
         case "first_step": return .function(firstStepMethod)
         default: return nil

@@ -100,7 +100,7 @@ struct SweepRun {
                 try replay(r, echoed: true)
             }
         }
-        try aggregate(results.map(\.metricSeries))
+        try aggregate(results.map(\.metricSeries), labels: (0..<plan.total).map(plan.label))
     }
 
     private func makePlan(_ bindings: [SweepBinding]) throws -> Plan {
@@ -208,14 +208,15 @@ struct SweepRun {
     }
 
     /// Binds every name the runs logged to its mean over runs, and records mean and std.
-    private func aggregate(_ runs: [[String: MetricSeries]]) throws {
+    private func aggregate(_ runs: [[String: MetricSeries]], labels: [String]) throws {
         // Aggregate every name any run logged, in first-seen order.
         var names: [String] = []
         for r in runs { for n in r.keys.sorted() where !names.contains(n) { names.append(n) } }
         let main = runs.isEmpty ? nil : try runtime.metricLog()
         for n in names {
-            let agg = AggregatedSeries(name: n, runs: runs.compactMap { $0[n] })
-            context.setLog(n, .object(SeriesObject(aggregate: agg)))
+            let logged = runs.indices.filter { runs[$0][n] != nil }
+            let agg = AggregatedSeries(name: n, runs: logged.map { runs[$0][n]! })
+            context.setLog(n, .object(SeriesObject(aggregate: agg, runLabels: logged.map { labels[$0] })))
             if let main {
                 main.reset(n)
                 main.reset(n + "_std")
