@@ -65,7 +65,8 @@ extension Tensor {
 
     /// The first category whose cumulative weight exceeds `u` (u is in [0, total)). Zero-weight
     /// categories share the previous cumulative value, so they are never the first to exceed it.
-    /// When rounding made u·total land on the total itself, the last category of positive weight.
+    /// u·total is below the total for any normal total, but a subnormal one (weights near 1e-320)
+    /// can round onto it; then the last category of positive weight.
     private static func pick(_ cdf: [Double], _ w: UnsafePointer<Double>, _ u: Double) -> Int {
         let k = cdf.count
         if !(cdf[k - 1] > u) {

@@ -164,6 +164,10 @@ private func meanAndVariance(_ xs: [Double]) -> (Double, Double) {
         // Weights near the largest double: the row's sum overflows, the draw does not.
         let huge = try Tensor.categorical(Tensor([1.7e308, 1.7e308], dtype: .float64), generator: RandomGenerator(seed: 40))
         #expect([0, 1].contains(huge.toInts()[0]))
+        // Subnormal weights: u·total can round onto the total; a zero weight is still never drawn.
+        let tiny = Double.leastNonzeroMagnitude
+        let sub = try Tensor(Array([[Double]](repeating: [3 * tiny, 0], count: 2000).joined()), shape: [2000, 2], dtype: .float64)
+        #expect(try Tensor.categorical(sub, generator: RandomGenerator(seed: 41)).toInts().allSatisfy { $0 == 0 })
     }
 
     // MARK: errors
