@@ -54,7 +54,8 @@ public enum Builtins {
         var seen = Set<String>()
         var out: [Builtin] = []
         for b in CoreBuiltins.table + MathBuiltins.table + TensorBuiltins.table + ShapeBuiltins.table
-            + ReductionBuiltins.table + NNBuiltins.table + RandomBuiltins.table + LinalgBuiltins.table
+            + ReductionBuiltins.table + SortBuiltins.table + NNBuiltins.table + InitBuiltins.table
+            + RandomBuiltins.table + SamplingBuiltins.table + LinalgBuiltins.table
             + AutodiffBuiltins.table + IOBuiltins.table + ExperimentBuiltins.table + FeatureBuiltins.table where seen.insert(b.name).inserted {
             out.append(b)
         }
