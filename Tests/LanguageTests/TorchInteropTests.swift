@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// A prelude Transformer saved by exp loads into a PyTorch module of the same shape with
+/// A prelude Transformer (the shape of examples/transformer_recall.exp) saved by exp loads into a PyTorch module of the same shape with
 /// `load_state_dict` (after renaming LayerNorm keys) and gives the same logits. Skipped, with a
 /// message, where `python3 -c "import torch"` fails (CI has no torch; run it where torch is).
 @Suite struct TorchInteropTests {
@@ -18,11 +18,11 @@ import Testing
 
     static let script = """
     seed 3
-    let cfg = {vocab: 11, T: 8, d: 16, layers: 2, heads: 4, mlp: 4}
+    let cfg = {vocab: 32, T: 16, d: 64, layers: 4, heads: 4, mlp: 4}
     let m = Transformer(vocab: cfg.vocab, T: cfg.T, d: cfg.d, layers: cfg.layers, heads: cfg.heads, mlp: cfg.mlp)
     # Non-trivial LayerNorm gains and biases, so a wrong key mapping cannot pass.
     m.blocks = [{attn: b.attn, ln1: {g: 1 + 0.1 * randn([cfg.d]), b: 0.1 * randn([cfg.d])}, mlp: b.mlp, ln2: {g: 1 + 0.1 * randn([cfg.d]), b: 0.1 * randn([cfg.d])}} for b in m.blocks]
-    let tokens = randint(0, cfg.vocab, [3, 7])
+    let tokens = randint(0, cfg.vocab, [3, 12])
     save m to "model.safetensors"
     save {tokens: tokens, logits: m.forward(tokens), vocab: tensor(cfg.vocab), T: tensor(cfg.T), d: tensor(cfg.d), layers: tensor(cfg.layers), heads: tensor(cfg.heads), mlp: tensor(cfg.mlp)} to "io.safetensors"
     """

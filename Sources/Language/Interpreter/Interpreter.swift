@@ -183,6 +183,9 @@ public struct DiagnosticList: Error, CustomStringConvertible {
 }
 
 extension ScriptError {
+    /// True for a span in one of the prelude's files (`ScriptRunner` names them `prelude/...`).
+    static func isPrelude(_ span: SourceSpan) -> Bool { span.file.name.hasPrefix("prelude/") }
+
     /// The user-facing diagnostic.
     public var diagnostic: Diagnostic {
         let k: DiagnosticKind
@@ -197,11 +200,22 @@ extension ScriptError {
         case .limit: k = .limit
         case .syntax: k = .syntax
         }
-        var d = Diagnostic(k, message, at: span, hint: hint)
+        var primary = span
+        var chain = callChain[...]
+        // An error raised inside the prelude (a bad option to `Transformer`) is the caller's
+        // mistake: point at the script's own call, and keep where the prelude raised it as a note.
+        if let s = span, Self.isPrelude(s), let user = callChain.firstIndex(where: { !Self.isPrelude($0.site) }) {
+            primary = callChain[user].site
+            chain = callChain[(user + 1)...]
+        }
+        var d = Diagnostic(k, message, at: primary, hint: hint)
+        if primary?.file !== span?.file || primary?.start != span?.start, let s = span {
+            d.notes.append(DiagnosticNote("raised in the prelude here", span: s))
+        }
         // Deep recursion would list a thousand identical frames: show the innermost ones.
-        let shown = callChain.prefix(8)
+        let shown = chain.prefix(8)
         for call in shown { d.notes.append(DiagnosticNote("in `\(call.function)`, called here", span: call.site)) }
-        if callChain.count > shown.count { d.notes.append(DiagnosticNote("... and \(callChain.count - shown.count) more calls")) }
+        if chain.count > shown.count { d.notes.append(DiagnosticNote("... and \(chain.count - shown.count) more calls")) }
         if let context { d.notes.append(DiagnosticNote(context)) }
         return d
     }
