@@ -24,44 +24,64 @@ public enum PNGExport {
     /// `format` is "png" or "pdf" (rsvg-convert writes both).
     public static func convert(svgPath: String, to pngPath: String, format: String = "png", scale: Double = 1,
                                environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let data = try render(svgPath: svgPath, format: format, scale: scale, environment: environment, target: pngPath)
+        try writeAtomically(data, to: pngPath)
+    }
+
+    /// The PNG or PDF bytes of the SVG file at `svgPath`, from rsvg-convert's standard output
+    /// (so no half-written or temporary file is ever left next to the target; the caller
+    /// writes the bytes where they belong).
+    public static func render(svgPath: String, format: String = "png", scale: Double = 1,
+                              environment: [String: String] = ProcessInfo.processInfo.environment,
+                              target: String? = nil) throws -> Data {
+        let shown = target ?? svgPath
         guard let tool = findConverter(environment: environment) else {
-            throw PlotError(.missingTool, "cannot write \(pngPath): rsvg-convert was not found on PATH",
+            throw PlotError(.missingTool, "cannot write \(shown): rsvg-convert was not found on PATH",
                             hint: installHint)
         }
         guard FileManager.default.fileExists(atPath: svgPath) else {
             throw PlotError(.io, "cannot convert \(svgPath): no such file")
         }
         let zoom = scale.isFinite && scale > 0 ? min(scale, 16) : 1
-        // Convert into a temporary file next to the target, then rename: no half-written PNGs.
-        let tmp = pngPath + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = ["--format=\(format)", "--zoom=\(zoom)", "--background-color=white", "--output=\(tmp)", svgPath]
-        let errPipe = Pipe()
+        process.arguments = ["--format=\(format)", "--zoom=\(zoom)", "--background-color=white", svgPath]
+        let outPipe = Pipe(), errPipe = Pipe()
+        process.standardOutput = outPipe
         process.standardError = errPipe
-        process.standardOutput = FileHandle.nullDevice
         do {
             try process.run()
         } catch {
-            throw PlotError(.conversionFailed, "cannot run \(tool): \(error.localizedDescription)", hint: installHint)
+            throw PlotError(.conversionFailed, "cannot run \(tool): \(plainReason(error))", hint: installHint)
         }
-        let errData = errPipe.fileHandleForReading.readDataToEndOfFile()
+        // stderr is read on another thread: a converter that fills one pipe while we wait on
+        // the other would otherwise hang.
+        final class Box: @unchecked Sendable { var data = Data() }
+        let errors = Box()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errors.data = errPipe.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let output = outPipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        group.wait()
         guard process.terminationStatus == 0 else {
-            // Cleanup on the error path: the error being thrown is the one to report.
-            try? FileManager.default.removeItem(atPath: tmp)
-            let msg = String(decoding: errData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let msg = String(decoding: errors.data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             throw PlotError(.conversionFailed, "rsvg-convert failed on \(svgPath) (exit \(process.terminationStatus))"
                             + (msg.isEmpty ? "" : ": \(msg)"))
         }
-        do {
-            if FileManager.default.fileExists(atPath: pngPath) { try FileManager.default.removeItem(atPath: pngPath) }
-            try FileManager.default.moveItem(atPath: tmp, toPath: pngPath)
-        } catch {
-            // Cleanup on the error path: the error being thrown is the one to report.
-            try? FileManager.default.removeItem(atPath: tmp)
-            throw PlotError(.io, "cannot write \(pngPath): \(error.localizedDescription)")
-        }
+        return output
+    }
+
+    /// The reason of a file or process error in plain words (the system's message for its
+    /// error number), not a Foundation error dump.
+    static func plainReason(_ error: Error) -> String {
+        let ns = error as NSError
+        let posix = ns.domain == NSPOSIXErrorDomain ? ns : ns.userInfo[NSUnderlyingErrorKey] as? NSError
+        if let posix, posix.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(posix.code))).lowercased() }
+        return "error \(ns.code)"
     }
 }
 

@@ -96,7 +96,7 @@ func writeAtomically(_ data: Data, to path: String) throws {
     do {
         try data.write(to: URL(fileURLWithPath: path), options: .atomic)
     } catch {
-        throw PlotError(.io, "cannot write \(path): \(error.localizedDescription)",
+        throw PlotError(.io, "cannot write \(path): \(PNGExport.plainReason(error))",
                         hint: "check that the directory exists and is writable")
     }
 }

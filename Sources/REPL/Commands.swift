@@ -1,4 +1,5 @@
 import Foundation
+import Lab
 import Language
 import Tensors
 
@@ -81,7 +82,7 @@ extension Session {
         do {
             try transcript.script().write(toFile: expanded, atomically: true, encoding: .utf8)
         } catch {
-            report([Diagnostic(.io, "cannot write \(path): \(error.localizedDescription)", at: nil)])
+            report([Diagnostic(.io, "cannot write \(path): \(FileIO.reason(error))", at: nil)])
             return .failed
         }
         let n = transcript.entries.count

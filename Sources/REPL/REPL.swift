@@ -17,6 +17,8 @@ public enum REPL {
         public var quiet = false
         /// The history file; nil uses `EXP_HISTORY`, else `~/.exp_history`.
         public var historyPath: String?
+        /// `--allow-read` / `--allow-write` folders.
+        public var fileAccess = FileAccess()
 
         public init(outDirectory: String? = nil, quiet: Bool = false) {
             self.outDirectory = outDirectory
@@ -45,6 +47,7 @@ public enum REPL {
         let interactive = isatty(0) != 0
         var options = Session.Options(outDirectory: configuration.outDirectory, quiet: configuration.quiet)
         options.color = interactive && DiagnosticRenderer.standardErrorIsTerminal
+        options.fileAccess = configuration.fileAccess
         let session = Session(options: options)
         defer { session.finish() }
         let box = Box(InputCollector(blankLineEnds: interactive))

@@ -21,6 +21,9 @@ public final class Session {
         public var color = false
         /// Run the bundled prelude at start and after `:reset`.
         public var loadPrelude = true
+        /// Folders beyond the run directory and the working directory that inputs may read or
+        /// write (`--allow-read`, `--allow-write`).
+        public var fileAccess = FileAccess()
 
         public init(outDirectory: String? = nil, quiet: Bool = false, color: Bool = false) {
             self.outDirectory = outDirectory
@@ -78,6 +81,7 @@ public final class Session {
         var config = ExperimentRuntime.Config(scriptPath: nil, scriptText: nil, outDirectory: options.outDirectory)
         config.plots = .terminal
         config.quiet = options.quiet
+        config.fileAccess = options.fileAccess
         config.terminalOutput = { [unowned self] in self.output($0) }
         runtime = ExperimentRuntime(config)
         interpreter = Interpreter(options: Interpreter.Options(),

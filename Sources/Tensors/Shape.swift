@@ -23,7 +23,7 @@ public enum Shape {
     }
 
     /// The element count of `shape`, checked: no negative dimension, no overflow, within
-    /// `TensorLimits.maxBytes`.
+    /// `TensorLimits.maxBytes` and within what `MemoryBudget` has left.
     public static func checkedCount(_ shape: [Int], dtype: DType, op: String) throws -> Int {
         guard shape.count <= TensorLimits.maxRank else {
             throw TensorError(.size, op: op, "rank \(shape.count) exceeds the limit of \(TensorLimits.maxRank)")
@@ -45,6 +45,7 @@ public enum Shape {
             throw TensorError(.size, op: op, "shape \(TensorError.show(shape)) asks for \(asked), over the limit of \(TensorLimits.maxBytes) bytes",
                               hint: "use smaller sizes")
         }
+        try MemoryBudget.check(bytes, shape: shape, op: op)
         return n
     }
 

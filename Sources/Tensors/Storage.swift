@@ -11,9 +11,13 @@ public final class TensorStorage: @unchecked Sendable {
     init(byteCount: Int) {
         self.byteCount = byteCount
         base = BufferPool.allocate(byteCount: byteCount)
+        MemoryBudget.allocated(byteCount)
     }
 
-    deinit { BufferPool.release(base, byteCount: byteCount) }
+    deinit {
+        MemoryBudget.freed(byteCount)
+        BufferPool.release(base, byteCount: byteCount)
+    }
 }
 
 /// Limits that turn absurd requests into errors instead of crashes.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Lab
 import Language
 import Tensors
 
@@ -28,6 +29,15 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("A sweep's runs in this many processes at once; the results are the same for any N (default: the number of cores).", valueName: "N"))
     var jobs: Int?
 
+    @Option(name: .customLong("allow-read"), help: ArgumentHelp("Also let the script read files in DIR (repeatable; it may always read its own folder and its run directory).", valueName: "DIR"))
+    var allowRead: [String] = []
+
+    @Option(name: .customLong("allow-write"), help: ArgumentHelp("Also let the script write files in DIR (repeatable; it may always write its run directory).", valueName: "DIR"))
+    var allowWrite: [String] = []
+
+    @Option(name: .customLong("max-memory"), help: MemoryOption.help)
+    var maxMemory: String?
+
     @Option(name: .customLong("sweep-child"), help: .hidden)
     var sweepChild: String?
 
@@ -36,6 +46,7 @@ struct Run: ParsableCommand {
     var sourceSnapshot: String?
 
     func run() throws {
+        try MemoryOption.apply(maxMemory)
         var options = Interpreter.Options()
         options.endsOnInterrupt = true
         for text in overrides {
@@ -62,6 +73,7 @@ struct Run: ParsableCommand {
         var config = ExperimentRuntime.Config(scriptPath: file, scriptText: source.text, outDirectory: outputDirectory)
         config.quiet = quiet
         config.plots = mode
+        config.fileAccess = FileAccess(allowRead: allowRead, allowWrite: allowWrite)
         if let sweepChild {
             guard let child = SweepChild(sweepChild) else {
                 FileHandle.standardError.write(Data("error: --sweep-child expects LINE:COL:INDEX:DIR\n".utf8))
@@ -73,7 +85,8 @@ struct Run: ParsableCommand {
             FileHandle.standardError.write(Data("error: --jobs must be at least 1, got \(jobs)\n".utf8))
             throw ExitCode(Language.ExitCode.usage.rawValue)
         } else if (jobs ?? ProcessInfo.processInfo.activeProcessorCount) > 1 {
-            config.sweepExecutor = SweepProcessExecutor(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, scriptPath: file, overrides: overrides)
+            config.sweepExecutor = SweepProcessExecutor(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, scriptPath: file,
+                                                        overrides: overrides, fileAccess: config.fileAccess)
         }
         config.overrides = Dictionary(overrides.compactMap { o in o.firstIndex(of: "=").map { (String(o[..<$0]), String(o[o.index(after: $0)...])) } },
                                       uniquingKeysWith: { _, b in b })
@@ -88,9 +101,17 @@ struct Run: ParsableCommand {
 
     /// `--out DIR` that holds an earlier run (its settings.json) is refused, so two runs' files
     /// never mix; `--force` removes the earlier run first.
+    /// The folder is made at once, so an `--out` that cannot be one (a path under a regular
+    /// file, a read-only place) is a usage error before anything runs.
     static func claim(_ dir: String, force: Bool) throws {
         let marker = URL(fileURLWithPath: dir).appendingPathComponent("settings.json").path
-        guard FileManager.default.fileExists(atPath: marker) else { return }
+        guard FileManager.default.fileExists(atPath: marker) else {
+            do { try FileIO.createDirectories(URL(fileURLWithPath: dir), what: "the run directory") } catch {
+                FileHandle.standardError.write(Data("error: --out \(dir): \(FileIO.reason(error))\n".utf8))
+                throw ExitCode(Language.ExitCode.usage.rawValue)
+            }
+            return
+        }
         guard force else {
             FileHandle.standardError.write(Data("error: --out \(dir) holds an earlier run (its settings.json); choose another directory, or add --force to replace it\n".utf8))
             throw ExitCode(Language.ExitCode.usage.rawValue)
@@ -98,7 +119,7 @@ struct Run: ParsableCommand {
         do {
             try FileManager.default.removeItem(atPath: dir)
         } catch {
-            FileHandle.standardError.write(Data("error: --force: cannot remove the earlier run in \(dir): \(error.localizedDescription)\n".utf8))
+            FileHandle.standardError.write(Data("error: --force: cannot remove the earlier run in \(dir): \(FileIO.reason(error))\n".utf8))
             throw ExitCode(Language.ExitCode.usage.rawValue)
         }
     }

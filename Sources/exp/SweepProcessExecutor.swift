@@ -14,12 +14,15 @@ final class SweepProcessExecutor: SweepExecutor {
     let jobs: Int
     let scriptPath: String
     let overrides: [String]
+    let fileAccess: FileAccess
 
-    /// `overrides` are the `--set name=value` arguments, passed on to every child.
-    init(jobs: Int, scriptPath: String, overrides: [String]) {
+    /// `overrides` are the `--set name=value` arguments, passed on to every child with the
+    /// `--allow-read`/`--allow-write` folders.
+    init(jobs: Int, scriptPath: String, overrides: [String], fileAccess: FileAccess) {
         self.jobs = max(1, jobs)
         self.scriptPath = scriptPath
         self.overrides = overrides
+        self.fileAccess = fileAccess
     }
 
     func run(_ sweep: SweepWork, progress: (String) -> Void) throws {
@@ -63,7 +66,7 @@ final class SweepProcessExecutor: SweepExecutor {
         let stale = dir.appendingPathComponent(SweepRunResult.fileName)
         if FileManager.default.fileExists(atPath: stale.path) {
             do { try FileManager.default.removeItem(at: stale) } catch {
-                throw ScriptError(.io, "cannot remove the old sweep result \(stale.path): \(error.localizedDescription)")
+                throw ScriptError(.io, "cannot remove the old sweep result \(stale.path): \(FileIO.reason(error))")
             }
         }
         let logURL = dir.appendingPathComponent("run.log")
@@ -76,6 +79,12 @@ final class SweepProcessExecutor: SweepExecutor {
         var args = ["run", scriptPath, "--source", snapshot, "--quiet", "--out", dir.path,
                     "--sweep-child", SweepChild(line: sweep.line, column: sweep.column, index: k, directory: dir.path).argument]
         for o in overrides { args += ["--set", o] }
+        // The child's run directory is its combination's; the whole run's (where the snapshot
+        // is) stays open to it, so a body may read and write exactly what it may with --jobs 1.
+        let run = sweep.script.deletingLastPathComponent().path
+        args += fileAccess.arguments + ["--allow-read", run, "--allow-write", run]
+        // The runs share this machine's memory: each may use its share of the limit.
+        args += ["--max-memory", String(MemoryBudget.limit / jobs)]
         p.arguments = args
         var env = ProcessInfo.processInfo.environment
         env[SweepChildGuard.parentVariable] = String(getpid())
@@ -84,7 +93,7 @@ final class SweepProcessExecutor: SweepExecutor {
         p.standardOutput = log
         p.standardError = log
         do { try p.run() } catch {
-            throw ScriptError(.runtime, "cannot start a sweep process: \(error.localizedDescription)", hint: "run with --jobs 1")
+            throw ScriptError(.runtime, "cannot start a sweep process: \(FileIO.reason(error))", hint: "run with --jobs 1")
         }
         return p
     }

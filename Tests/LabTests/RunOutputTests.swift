@@ -17,9 +17,22 @@ func tempDir() throws -> URL {
         try log.record("acc", step: 0, value: 0.1)
         try log.record("loss", step: 10, value: 1.25)
         try log.record("W", step: 10, tensor: Tensor([1, 2, 3, 4], dtype: .float32).viewing(as: [2, 2]))
+        try log.record("loss", step: 20, value: .nan)
         try log.flush()
         let csv = try String(contentsOf: dir.appendingPathComponent("metrics.csv"), encoding: .utf8)
-        #expect(csv == "step,loss,acc\n0,2.5,0.1\n10,1.25,\n")
+        #expect(csv == "step,name,value\n0,loss,2.5\n0,acc,0.1\n10,loss,1.25\n20,loss,nan\n")
+        let lines = try String(contentsOf: dir.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+        #expect(lines == """
+            {"step":0,"name":"loss","value":2.5}
+            {"step":0,"name":"acc","value":0.1}
+            {"step":10,"name":"loss","value":1.25}
+            {"step":10,"name":"W","file":"tensors/W.npy","index":0,"shape":[2,2]}
+            {"step":20,"name":"loss","value":"nan"}
+
+            """)
+        // metrics.json, every series whole, appears once the log is closed (the script's end).
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("metrics.json").path))
+        try log.close()
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("metrics.json"))) as! [String: Any]
         #expect(json["order"] as? [String] == ["loss", "acc", "W"])
         let npy = try NPY.decode(Data(contentsOf: dir.appendingPathComponent("tensors/W.npy")))

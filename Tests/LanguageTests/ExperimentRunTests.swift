@@ -72,7 +72,7 @@ import Testing
         let printed = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(printed.contains("after training true"))
         let files = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
-        for f in ["script.exp", "settings.json", "metrics.csv", "metrics.json", "train_loss.svg", "report.html", "summary.txt"] {
+        for f in ["script.exp", "settings.json", "metrics.csv", "metrics.jsonl", "metrics.json", "train_loss.svg", "report.html", "summary.txt"] {
             #expect(files.contains(f), "run directory lacks \(f): \(files)")
         }
         let settings = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("settings.json"))) as? [String: Any]

@@ -26,11 +26,7 @@ public struct RunDirectory: Sendable {
                 n += 1
             }
         }
-        do {
-            try fm.createDirectory(at: url, withIntermediateDirectories: true)
-        } catch {
-            throw RunError.io("cannot create the run directory \(url.path): \(error.localizedDescription)")
-        }
+        try FileIO.createDirectories(url, what: "the run directory")
         return RunDirectory(url: url)
     }
 
@@ -44,7 +40,7 @@ public struct RunDirectory: Sendable {
     /// Writes a file atomically.
     public func write(_ text: String, to name: String) throws {
         let target = file(name)
-        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileIO.createParent(of: target)
         try AtomicFile.write(text, to: target)
     }
 

@@ -34,6 +34,9 @@ public final class ExperimentRuntime: ExperimentStatements {
         public var sweepExecutor: SweepExecutor?
         /// Set in a sweep's child process: run only this combination of the sweep at this place.
         public var sweepChild: SweepChild?
+        /// Folders outside the run directory and the script's folder that the script may read
+        /// or write (`--allow-read`, `--allow-write`).
+        public var fileAccess = FileAccess()
 
         public init(scriptPath: String? = nil, scriptText: String? = nil, outDirectory: String? = nil) {
             self.scriptPath = scriptPath
@@ -102,31 +105,91 @@ public final class ExperimentRuntime: ExperimentStatements {
     // MARK: - Statements
 
     public func train(_ statement: Stmt, _ context: ExperimentContext) throws {
-        let run = try TrainRun(context, runtime: self)
-        try run.run()
+        try locatingFileErrors(statement) {
+            let run = try TrainRun(context, runtime: self)
+            try run.run()
+        }
     }
 
     public func plot(_ statement: Stmt, _ context: ExperimentContext) throws {
-        try PlotStatement(context, runtime: self).run()
+        try locatingFileErrors(statement) { try PlotStatement(context, runtime: self).run() }
     }
 
     public func sweep(_ statement: Stmt, _ context: ExperimentContext) throws {
-        try SweepRun(context, runtime: self).run()
+        try locatingFileErrors(statement) { try SweepRun(context, runtime: self).run() }
     }
 
     public func save(_ statement: Stmt, _ context: ExperimentContext) throws {
-        try SaveLoad.save(context, runtime: self)
+        try locatingFileErrors(statement) { try SaveLoad.save(context, runtime: self) }
     }
 
     public func load(_ statement: Stmt, _ context: ExperimentContext) throws {
-        try SaveLoad.load(context, runtime: self)
+        try locatingFileErrors(statement) { try SaveLoad.load(context, runtime: self) }
+    }
+
+    /// A file error from the run directory or the metrics files (a full disk while training
+    /// logs, a run directory that cannot be made) becomes an error at the statement that
+    /// needed the file, in the plain words `FileIO` gives it.
+    private func locatingFileErrors(_ statement: Stmt, _ body: () throws -> Void) throws {
+        do { try body() } catch let e as RunError {
+            throw ScriptError(.io, e.description, span: statement.span)
+        } catch var e as ScriptError where e.span == nil {
+            e.span = statement.span
+            throw e
+        }
     }
 
     /// Resolves an output path: relative names go into the run directory (a sweep
-    /// combination's own directory while one runs).
-    func outputURL(_ name: String) throws -> URL {
-        if name.hasPrefix("/") { return URL(fileURLWithPath: name) }
-        return try (fileDirectory ?? directory()).file(name)
+    /// combination's own directory while one runs). A path outside the run directory and the
+    /// `--allow-write` folders is an error at `span` (`FileAccess`).
+    func outputURL(_ name: String, span: SourceSpan? = nil) throws -> URL {
+        let url = name.hasPrefix("/") ? URL(fileURLWithPath: name) : try (fileDirectory ?? directory()).file(name)
+        return try config.fileAccess.writable(url.path, runDirectories: writableDirectories, span: span)
+    }
+
+    /// Resolves a path the script reads (`load`, a builtin that reads a file): allowed from the
+    /// script's folder, the run directory and the `--allow-read` folders.
+    public func inputURL(_ path: String, span: SourceSpan?) throws -> URL {
+        try config.fileAccess.readable(path, scriptFolder: scriptFolder, runDirectories: writableDirectories, span: span)
+    }
+
+    /// Writes a file the script asked for (its folders created), atomically: an error names
+    /// the path in plain words at `span`, and a file already there stays as it was.
+    public func writeFile(_ data: Data, to url: URL, span: SourceSpan?) throws {
+        do {
+            try FileIO.createParent(of: url)
+            try AtomicFile.write(data, to: url)
+        } catch let e as RunError {
+            throw ScriptError(.io, e.description, span: span)
+        }
+    }
+
+    /// Reads a file the script asked for (already checked by `inputURL`).
+    public func readFile(_ url: URL, span: SourceSpan?) throws -> Data {
+        do { return try FileIO.read(url) } catch let e as RunError {
+            throw ScriptError(.io, e.description, span: span)
+        }
+    }
+
+    /// A file the script reads (an import, a builtin's data file), if it may read it.
+    public func readAllowedFile(_ path: String, span: SourceSpan?) throws -> Data {
+        try readFile(try inputURL(path, span: span), span: span)
+    }
+
+    /// A file the script writes (a builtin's output), if it may write there.
+    public func writeAllowedFile(_ data: Data, to path: String, span: SourceSpan?) throws {
+        try writeFile(data, to: try outputURL(path, span: span), span: span)
+    }
+
+    /// The script's folder: reads from it (and below) are allowed. The REPL's is the working
+    /// directory.
+    var scriptFolder: URL? {
+        config.scriptPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
+    }
+
+    /// The run directory and, while a sweep combination runs, its own directory.
+    private var writableDirectories: [URL] {
+        [runDirectory?.url, fileDirectory?.url].compactMap { $0 }
     }
 
     /// Sets where relative output files go (nil: the run directory), returning the previous one.
@@ -143,13 +206,14 @@ public final class ExperimentRuntime: ExperimentStatements {
     /// on stderr naming it, not a new error.
     public func finish(exitCode: Int32) {
         func warn(_ what: String, _ error: Error) {
-            FileHandle.standardError.write(Data("warning: could not write \(what): \(error)\n".utf8))
+            let reason = (error as? ScriptError)?.message ?? FileIO.reason(error)
+            FileHandle.standardError.write(Data("warning: could not write \(what): \(reason)\n".utf8))
         }
         if config.outDirectory != nil {
             do { _ = try directory() } catch { warn("the run directory", error) }
         }
         guard let dir = runDirectory else { return }
-        do { try metrics?.flush() } catch { warn("metrics.csv/metrics.json", error) }
+        do { try metrics?.close() } catch { warn("the metrics files", error) }
         var lines = ["exit code \(exitCode)" + (ExitCode.endedBySignal(exitCode) ? " (interrupted)" : "")]
         for r in trainReports {
             lines.append("train: \(r.stepsDone) steps" + (r.medianStepMs.map { String(format: ", %.3f ms/step", $0) } ?? "")

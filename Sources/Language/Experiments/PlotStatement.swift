@@ -126,25 +126,23 @@ struct PlotStatement {
         let name = try fileName()
         let format = (name as NSString).pathExtension.lowercased()
         let converted = format == "png" || format == "pdf"
-        let url = try runtime.outputURL(name)
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            let svg = figure.svg()
-            if converted {
-                let svgURL = url.deletingPathExtension().appendingPathExtension("svg")
-                try AtomicFile.write(svg, to: svgURL)
-                try PNGExport.convert(svgPath: svgURL.path, to: url.path, format: format)
-            } else {
-                try AtomicFile.write(svg, to: url)
+        let span = keywords["to"]?.1.span ?? context.span
+        let url = try runtime.outputURL(name, span: span)
+        let svg = figure.svg()
+        if converted {
+            // The SVG beside the PNG/PDF is the source the report embeds.
+            let svgURL = url.deletingPathExtension().appendingPathExtension("svg")
+            try runtime.writeFile(Data(svg.utf8), to: svgURL, span: span)
+            let data: Data
+            do { data = try PNGExport.render(svgPath: svgURL.path, format: format) } catch let e as PlotError {
+                throw ScriptError(.io, e.description, hint: e.description.contains("rsvg") ? "or write an .svg file instead" : nil, span: span)
             }
-            runtime.figures.removeAll { $0.name == name }
-            runtime.figures.append((name, svg))
-        } catch let e as PlotError {
-            throw ScriptError(.io, e.description, hint: e.description.contains("rsvg") ? "or write an .svg file instead" : nil,
-                              span: keywords["to"]?.1.span ?? context.span)
-        } catch let e as RunError {
-            throw ScriptError(.io, e.description, span: keywords["to"]?.1.span ?? context.span)
+            try runtime.writeFile(data, to: url, span: span)
+        } else {
+            try runtime.writeFile(Data(svg.utf8), to: url, span: span)
         }
+        runtime.figures.removeAll { $0.name == name }
+        runtime.figures.append((name, svg))
     }
 
     // MARK: - Line charts

@@ -13,7 +13,7 @@ enum SaveLoad {
         guard case .save(let valueExpr, let pathExpr) = context.statement.kind else { return }
         let value = try context.evaluate(valueExpr)
         let path = try pathString(context, pathExpr)
-        let url = try runtime.outputURL(path)
+        let url = try runtime.outputURL(path, span: pathExpr.span)
         let data: Data
         switch (value, url.pathExtension.lowercased()) {
         case (.tensor(let t), "npy"):
@@ -26,12 +26,7 @@ enum SaveLoad {
         default:
             throw ScriptError(.value, "save writes .safetensors or .npy files, not `\(url.lastPathComponent)`", span: pathExpr.span)
         }
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try AtomicFile.write(data, to: url)
-        } catch let e as RunError {
-            throw ScriptError(.io, e.description, span: pathExpr.span)
-        }
+        try runtime.writeFile(data, to: url, span: pathExpr.span)
     }
 
     static func tensors(_ value: Value, _ expr: Expr, _ interpreter: Interpreter) throws -> [(String, Tensor)] {
@@ -54,10 +49,7 @@ enum SaveLoad {
         guard case .load(let targetExpr, let pathExpr) = context.statement.kind else { return }
         let path = try pathString(context, pathExpr)
         let url = try locate(path, runtime: runtime, span: pathExpr.span)
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw ScriptError(.io, "cannot read \(url.path): \(error.localizedDescription)", span: pathExpr.span)
-        }
+        let data = try runtime.readFile(url, span: pathExpr.span)
         let loaded: [(String, Tensor)]
         do {
             loaded = url.pathExtension.lowercased() == "npy" ? [("tensor", try NPY.decode(data))] : try Safetensors.decode(data)
@@ -110,6 +102,6 @@ enum SaveLoad {
         guard let found = candidates.first(where: { fm.fileExists(atPath: $0.path) }) else {
             throw ScriptError(.io, "cannot find \(path)", hint: "looked in: " + candidates.map(\.path).joined(separator: ", "), span: span)
         }
-        return found
+        return try runtime.inputURL(found.path, span: span)
     }
 }

@@ -16,6 +16,8 @@ public struct ScriptBench {
     public var warmup = 5
     /// How many final steps `tail_loss` averages.
     public var tailSteps = 100
+    /// `--allow-read` / `--allow-write` folders.
+    public var fileAccess = FileAccess()
     /// Where diagnostics go.
     public var errorOutput: (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
 
@@ -39,6 +41,7 @@ public struct ScriptBench {
         var config = ExperimentRuntime.Config(scriptPath: path, scriptText: nil, outDirectory: out)
         config.quiet = true
         config.terminalOutput = { _ in }
+        config.fileAccess = fileAccess
         let runtime = ExperimentRuntime(config)
         let lines = LineSink()
         var runner = ScriptRunner(options: options, output: { lines.items.append($0) }, errorOutput: errorOutput)

@@ -99,10 +99,11 @@ public struct SweepRunResult: Codable, Sendable {
         let data = try encoder.encode(self)
         let url = directory.appendingPathComponent(Self.fileName)
         do {
-            // Atomic: a reader (the collect step, `exp status`) sees the whole file or none.
-            try data.write(to: url, options: .atomic)
-        } catch {
-            throw ScriptError(.io, "cannot write the sweep result \(url.path): \(error.localizedDescription)")
+            // Atomic: a reader (the collect step, `exp status`) sees the whole file or none, and
+            // a killed run leaves no temporary file.
+            try AtomicFile.write(data, to: url)
+        } catch let e as RunError {
+            throw ScriptError(.io, e.description)
         }
     }
 
@@ -113,9 +114,12 @@ public struct SweepRunResult: Codable, Sendable {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         do {
-            return try decoder.decode(SweepRunResult.self, from: Data(contentsOf: url))
+            return try decoder.decode(SweepRunResult.self, from: FileIO.read(url))
+        } catch let e as RunError {
+            throw ScriptError(.io, e.description)
         } catch {
-            throw ScriptError(.io, "the sweep result \(url.path) is unreadable: \(error.localizedDescription)")
+            // A decoding error's own text is a dump of coding paths; what matters is that the file is not a result.
+            throw ScriptError(.io, "the sweep result \(url.path) is damaged or was written by another version of exp")
         }
     }
 }

@@ -136,9 +136,9 @@ struct SweepRun {
         let base = try runtime.fileDirectory ?? runtime.directory()
         let url = base.url.appendingPathComponent("sweep-\(context.span.line)").appendingPathComponent(name)
         do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        } catch {
-            throw ScriptError(.io, "cannot create the sweep run directory \(url.path): \(error.localizedDescription)", span: context.span)
+            try FileIO.createDirectories(url, what: "the sweep run directory")
+        } catch let e as RunError {
+            throw ScriptError(.io, e.description, span: context.span)
         }
         return url
     }

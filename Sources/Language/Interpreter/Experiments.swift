@@ -1,3 +1,4 @@
+import Foundation
 import Tensors
 
 /// The statements of the experiments layer (`train`, `plot`/`heatmap`/`scatter`, `sweep`,
@@ -16,11 +17,29 @@ public protocol ExperimentStatements: AnyObject {
     func expectEvaluated(_ outcome: ExpectOutcome)
     /// Called once when the script has ended, however it ended, with its exit code.
     func finish(exitCode: Int32)
+    /// A file the script reads (an import, a data file a builtin loads), if the script may
+    /// read it (`FileAccess`); an error at `span` otherwise.
+    func readAllowedFile(_ path: String, span: SourceSpan?) throws -> Data
+    /// Writes a file the script names (a relative path goes into the run directory), if the
+    /// script may write there; an error at `span` otherwise.
+    func writeAllowedFile(_ data: Data, to path: String, span: SourceSpan?) throws
 }
 
 extension ExperimentStatements {
     public func expectEvaluated(_ outcome: ExpectOutcome) {}
     public func finish(exitCode: Int32) {}
+    /// Without an experiments layer (the core language alone, as in its unit tests) there is no
+    /// run directory to confine a script to: imports read any file. `exp` always installs one.
+    public func readAllowedFile(_ path: String, span: SourceSpan?) throws -> Data {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ScriptError(.io, "cannot read \(path)", span: span)
+        }
+        return data
+    }
+    /// Without an experiments layer there is no run directory to write into.
+    public func writeAllowedFile(_ data: Data, to path: String, span: SourceSpan?) throws {
+        throw ScriptError(.io, "cannot write \(path): files are written by exp run, into its run directory", span: span)
+    }
 }
 
 /// The names a train block sees when no implementation says otherwise.

@@ -45,6 +45,7 @@ public final class Interpreter {
         let exps = experiments ?? UnavailableExperiments()
         self.experiments = exps
         resolver = Resolver(trainScopeNames: exps.trainScopeNames)
+        resolver.readImport = { path, span in try exps.readAllowedFile(path, span: span) }
         resolver.overrides = options.overrides
         globals = Frame(size: 0, parent: nil)
     }
@@ -163,6 +164,7 @@ public final class Interpreter {
     @inline(__always)
     func tick(_ span: SourceSpan?) throws {
         try checkInterrupt(span)
+        if MemoryBudget.exceeded { throw Self.overMemory(span) }
         guard let limit = options.stepLimit else { return }
         steps += 1
         if steps > limit { throw ScriptError(.limit, "step budget of \(limit) exceeded", span: span) }
@@ -218,5 +220,14 @@ extension ScriptError {
         if chain.count > shown.count { d.notes.append(DiagnosticNote("... and \(chain.count - shown.count) more calls")) }
         if let context { d.notes.append(DiagnosticNote(context)) }
         return d
+    }
+}
+
+extension Interpreter {
+    /// Live tensors passed the memory limit through outputs that are counted but not checked
+    /// (same-size elementwise results): the script stops at the next loop turn or call.
+    static func overMemory(_ span: SourceSpan?) -> ScriptError {
+        ScriptError(.limit, "live tensors hold \(MemoryBudget.show(MemoryBudget.liveBytes)), over the memory limit of \(MemoryBudget.show(MemoryBudget.limit))",
+                    hint: "keep fewer tensors alive (a list that grows every step holds them all), or raise the limit with --max-memory", span: span)
     }
 }

@@ -52,6 +52,12 @@ final class Resolver {
     /// Top-level names of the main script, for the `--set` error message.
     var topLevelNames: [String] = []
 
+    /// Reads an imported file (the experiments layer decides where a script may read).
+    var readImport: (String, SourceSpan?) throws -> Data = { path, span in
+        guard let data = FileManager.default.contents(atPath: path) else { throw ScriptError(.io, "cannot read \(path)", span: span) }
+        return data
+    }
+
     init(trainScopeNames: [String]) {
         current = global
         self.trainScopeNames = trainScopeNames
@@ -224,8 +230,12 @@ final class Resolver {
             return nil
         }
         if let unit = imported[canonical] { return unit }
-        guard let data = FileManager.default.contents(atPath: canonical) else {
-            error(.io, "cannot read imported file \"\(path)\"", at: span, hint: "paths are relative to the importing file")
+        let data: Data
+        do { data = try readImport(canonical, span) } catch {
+            // The reader throws located ScriptErrors with plain reasons (FileIO, FileAccess).
+            let e = error as? ScriptError
+            self.error(.io, e?.message ?? "cannot read imported file \"\(path)\"", at: span,
+                       hint: e?.hint ?? "paths are relative to the importing file")
             return nil
         }
         let unit = ImportedUnit(path: canonical)

@@ -1,0 +1,95 @@
+import Foundation
+import Lab
+import Testing
+
+/// `kill -9` of `exp run` at any moment leaves metrics files a reader can trust: only complete
+/// rows, the JSON lines agreeing with the CSV, tensor slices the JSON lines name, and no
+/// temporary file.
+@Suite struct MetricsKillTests {
+    static let script = """
+    let x = randn([8, 2])
+    let y = x @ tensor([[3.0], [-1.0]])
+    task data = {train: {input: x, target: y}}
+    model m { param w = zeros([2, 1]); forward(x) = x @ w }
+    train m on data with sgd(lr: 0.01) {
+      steps 100000000
+      batch full
+      loss mean((output - target) ** 2)
+      every 10 { log l = loss; log w0 = m.w[0, 0] }
+      every 100 { log W = m.w }
+    }
+
+    """
+
+    @Test func killedRunsLeaveOnlyCompleteAgreeingRows() throws {
+        let dir = try ExperimentRunTests.tempDir()
+        let script = dir.appendingPathComponent("long.exp")
+        try Self.script.write(to: script, atomically: true, encoding: .utf8)
+        // Moments from before the first write to a few seconds of logging.
+        let waits: [Double] = [0.05, 0.4, 0.7, 1.1, 1.6, 2.2, 2.9, 3.5]
+        var rowsSeen: [Int] = []
+        for (i, wait) in waits.enumerated() {
+            let out = dir.appendingPathComponent("run\(i)")
+            let (p, _, _) = try ExperimentRunTests.launch(["run", script.path, "--out", out.path, "--quiet"])
+            usleep(useconds_t(wait * 1_000_000))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            #expect(p.terminationReason == .uncaughtSignal)
+            rowsSeen.append(try Self.checkFiles(out))
+        }
+        // The later kills found rows (training logs while it runs, not only at its end).
+        #expect(rowsSeen.suffix(4).allSatisfy { $0 > 100 }, "rows per kill: \(rowsSeen)")
+    }
+
+    /// Checks one killed (or failed, when `finished`) run's files and returns how many CSV rows
+    /// it had.
+    static func checkFiles(_ out: URL, finished: Bool = false) throws -> Int {
+        let names = (FileManager.default.enumerator(atPath: out.path)?.allObjects as? [String]) ?? []
+        #expect(!names.contains { $0.contains(".tmp") }, "temporary files in \(out.path): \(names)")
+        #expect(finished || !names.contains("metrics.json"), "metrics.json is written when a run ends, and this one was killed")
+        let csvURL = out.appendingPathComponent("metrics.csv")
+        guard FileManager.default.fileExists(atPath: csvURL.path) else { return 0 }
+        let csv = try String(contentsOf: csvURL, encoding: .utf8)
+        #expect(csv.hasPrefix("step,name,value\n"))
+        #expect(csv.hasSuffix("\n"), "metrics.csv ends in a partial row: …\(csv.suffix(40))")
+        var rows: [(step: Int, name: String, value: Double)] = []
+        for line in csv.split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            let value = f.count == 3 ? (f[2] == "nan" ? Double.nan : Double(f[2])) : nil
+            guard f.count == 3, let step = Int(f[0]), let value, ["l", "w0"].contains(f[1]) else {
+                Issue.record("a row that is not step,name,value: \(line)")
+                return rows.count
+            }
+            rows.append((step, String(f[1]), value))
+        }
+        let jsonl = try String(contentsOf: out.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+        #expect(jsonl.isEmpty || jsonl.hasSuffix("\n"), "metrics.jsonl ends in a partial line")
+        var scalarLines: [(step: Int, name: String, value: Double)] = []
+        var slices = 0
+        for line in jsonl.split(separator: "\n") {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            guard let object, let step = object["step"] as? Int, let name = object["name"] as? String else {
+                Issue.record("a JSON line without step and name: \(line)")
+                continue
+            }
+            if let value = object["value"] as? Double {
+                scalarLines.append((step, name, value))
+            } else {
+                #expect(name == "W" && object["file"] as? String == "tensors/W.npy" && object["index"] as? Int == slices)
+                slices += 1
+            }
+        }
+        // The CSV is written first: the JSON lines hold the same rows, at most one write behind.
+        #expect(scalarLines.count <= rows.count)
+        for (a, b) in zip(rows, scalarLines) where a.step != b.step || a.name != b.name || a.value != b.value {
+            Issue.record("metrics.jsonl disagrees with metrics.csv: \(b) vs \(a)")
+            break
+        }
+        if slices > 0 {
+            // The .npy is written before its JSON line: it holds at least the slices named.
+            let npy = try NPY.decode(Data(contentsOf: out.appendingPathComponent("tensors/W.npy")))
+            #expect(npy.shape.count == 3 && npy.shape[0] >= slices && Array(npy.shape.dropFirst()) == [2, 1])
+        }
+        return rows.count
+    }
+}
