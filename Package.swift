@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "Autodiff", dependencies: ["Tensors"]),
         .target(name: "Lab", dependencies: ["Tensors", "Autodiff"]),
         .target(name: "Plot"),
-        .target(name: "Language", dependencies: ["Tensors", "Autodiff", "Lab", "Plot"], resources: [.copy("Prelude")]),
+        .target(name: "Language", dependencies: ["Tensors", "Autodiff", "Lab", "Plot", "CProcess"], resources: [.copy("Prelude")]),
         .target(name: "REPL", dependencies: ["Language", "Lab", "Plot", "Tensors", "CEditLine"]),
         .executableTarget(
             name: "CoreBench", dependencies: ["Tensors", "Autodiff", "CBLAS"],

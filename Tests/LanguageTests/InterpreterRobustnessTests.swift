@@ -81,3 +81,32 @@ import Testing
         }
     }
 }
+
+/// Deep recursion is bounded by the stack actually left, not only by a call count: on a thread
+/// with a small stack, a recursion far below the call limit ends in a located error, not SIGSEGV.
+@Suite struct StackGuardTests {
+    @Test func recursionOnASmallStackIsAnErrorNotACrash() throws {
+        final class Box: @unchecked Sendable { var message = ""; let done = DispatchSemaphore(value: 0) }
+        let box = Box()
+        let source = "fn f(n) = if n == 0 { 0 } else { ((((((((1 + f(n - 1))))))))) }\nprint(f(200000))\n"
+        let thread = Thread {
+            let parsed = Parser.parse(SourceFile(name: "deep.exp", text: source))
+            if parsed.hasErrors { box.message = "parse: \(parsed.diagnostics)"; box.done.signal(); return }
+            var options = Interpreter.Options()
+            options.maxCallDepth = 1_000_000
+            let interp = Interpreter(options: options)
+            interp.output = { _ in }
+            do {
+                try interp.run(parsed.program)
+                box.message = "no error"
+            } catch let e as ScriptError {
+                box.message = e.message + " at \(e.span?.start.description ?? "?")"
+            } catch { box.message = "other error: \(error)" }
+            box.done.signal()
+        }
+        thread.stackSize = 4 << 20
+        thread.start()
+        box.done.wait()
+        #expect(box.message.contains("deep.exp:1:46: error: recursion too deep (the stack is nearly full)"), "\(box.message)")
+    }
+}

@@ -53,12 +53,12 @@ public final class SeriesObject: HostObject {
             let finite = series.values.enumerated().filter { !$0.element.isNaN }
             let best = name == "argmin" ? finite.min { $0.element < $1.element } : finite.max { $0.element < $1.element }
             guard let best else { throw ScriptError(.value, "series `\(series.name)` is empty") }
-            return .float(series.steps[best.offset])
-        case "steps": return .tensor(Variable(Tensor(series.steps, dtype: .float64)))
+            return SeriesObject.step(series.steps[best.offset])
+        case "steps": return .tensor(Variable(SeriesObject.stepsTensor(series.steps)))
         case "values": return .tensor(Variable(Tensor(series.values, dtype: .float64)))
         case "count": return .int(series.count)
         case "name": return .string(series.name)
-        case "std": return aggregate.map { .tensor(Variable(Tensor($0.std, dtype: .float64))) }
+        case "std": return aggregate.map { .object(SeriesObject(MetricSeries(name: $0.name + "_std", steps: $0.steps, values: $0.std))) }
         case "runs":
             return aggregate.map { agg in
                 .list(agg.runs.enumerated().map { k, r in .object(SeriesObject(r, label: k < runLabels.count ? runLabels[k] : nil)) })
@@ -67,6 +67,16 @@ public final class SeriesObject: HostObject {
         case "first_step": return .function(firstStepMethod)
         default: return nil
         }
+    }
+
+    /// Logged steps as a tensor: int64 for step-based training, float64 for gradient flow's times.
+    static func stepsTensor(_ steps: [Double]) -> Tensor {
+        // The steps are checked integral and below 2^53 first, so building the int tensor from
+        // them cannot fail; the float64 fallback is the same values.
+        if steps.allSatisfy({ $0 == $0.rounded() && abs($0) < 9e15 }), let t = try? Tensor(ints: steps.map { Int($0) }) {
+            return t
+        }
+        return Tensor(steps, dtype: .float64)
     }
 
     /// A logged step as a script value: an integer for step-based training, else the time.

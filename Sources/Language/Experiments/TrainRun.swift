@@ -327,7 +327,7 @@ public final class TensorSeriesObject: HostObject {
                 throw ScriptError(.value, "tensor series `\(series.name)` is empty")
             }
             return .tensor(Variable(t))
-        case "steps": return .tensor(Variable(Tensor(series.steps, dtype: .float64)))
+        case "steps": return .tensor(Variable(SeriesObject.stepsTensor(series.steps)))
         case "count": return .int(series.values.count)
         case "name": return .string(series.name)
         case "values": return .list(series.values.map { .tensor(Variable($0)) })

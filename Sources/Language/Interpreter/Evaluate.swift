@@ -281,9 +281,9 @@ extension Interpreter {
 
     /// Runs one call level (a function body, a model constructor), bounding the depth.
     func nested<T>(_ span: SourceSpan, _ body: () throws -> T) throws -> T {
-        guard callDepth < options.maxCallDepth else {
-            throw ScriptError(.limit, "recursion too deep (more than \(options.maxCallDepth) nested calls)",
-                              hint: "check that the recursion has a base case")
+        guard callDepth < options.maxCallDepth, !stackGuard.isNearlyFull() else {
+            let limit = callDepth >= options.maxCallDepth ? "more than \(options.maxCallDepth) nested calls" : "the stack is nearly full"
+            throw ScriptError(.limit, "recursion too deep (\(limit))", hint: "check that the recursion has a base case")
         }
         try tick(span)
         callDepth += 1

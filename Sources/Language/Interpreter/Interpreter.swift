@@ -12,8 +12,9 @@ import Tensors
 public final class Interpreter {
     /// Settings of a run.
     public struct Options {
-        /// Deepest chain of script function calls before "recursion too deep".
-        public var maxCallDepth = 1000
+        /// Deepest chain of script function calls before "recursion too deep". The stack itself
+        /// is measured at every call too (`StackGuard`), so this is a bound on work, not on memory.
+        public var maxCallDepth = 10_000
         /// Stop with an error after this many loop iterations and calls (robustness tests).
         public var stepLimit: Int?
         /// End the script at the next statement or loop turn once Ctrl-C, SIGTERM or SIGHUP has
@@ -36,6 +37,8 @@ public final class Interpreter {
     let resolver: Resolver
     let globals: Frame
     var callDepth = 0
+    /// Measures the stack left at every call, so deep recursion is an error, never a crash.
+    var stackGuard = StackGuard()
     var steps = 0
 
     public init(options: Options = Options(), experiments: ExperimentStatements? = nil,
