@@ -170,6 +170,9 @@ extension Interpreter {
     // MARK: - Loops
 
     func runFor(_ pattern: CodePattern, _ iterable: Value, _ body: CodeBlock, _ frame: Frame, span: SourceSpan) throws {
+        // Known while the loop runs, so a failed `expect` in its body can say which iteration.
+        runningLoops.append((pattern, frame))
+        defer { runningLoops.removeLast() }
         try forEachElement(of: iterable, span: span) { v in
             try bind(pattern, v, frame, span: span)
             try tick(span)
@@ -247,9 +250,20 @@ extension Interpreter {
             if case .string(let s) = mv { text += " (\(s))" } else { text += " (\(Format.short(mv)))" }
         }
         if operands.isEmpty, case .tensor = v { notes.append("value = \(Format.short(v))") }
+        let iterations = runningLoops.map { loopVariables($0.pattern, $0.frame) }.filter { !$0.isEmpty }
+        if !iterations.isEmpty { notes.append("in the iteration " + iterations.joined(separator: ", ")) }
         let d = Diagnostic(.expect, text, at: span, hint: notes.isEmpty ? nil : notes.joined(separator: ", "))
         recordExpectFailure(d)
         output("\(span.file.name):\(span.line):\(span.column): \(text)" + (notes.isEmpty ? "" : "\n  " + notes.joined(separator: "\n  ")))
+    }
+
+    /// `i = 2` (or `k = "a", v = 1`): a running loop's variables as they are now.
+    private func loopVariables(_ pattern: CodePattern, _ frame: Frame) -> String {
+        switch pattern {
+        case .slot(let ref, let name): return "\(name) = \(Format.short(frame.ancestor(ref.depth).slots[ref.slot]))"
+        case .global(let slot, let name): return slot < globals.slots.count ? "\(name) = \(Format.short(globals.slots[slot]))" : ""
+        case .tuple(let items, _): return items.map { loopVariables($0, frame) }.filter { !$0.isEmpty }.joined(separator: ", ")
+        }
     }
 
     /// Evaluates a condition as `evaluate` would (each part once, `and`/`or` short-circuiting),

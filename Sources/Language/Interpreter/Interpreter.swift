@@ -37,6 +37,8 @@ public final class Interpreter {
     let resolver: Resolver
     let globals: Frame
     var callDepth = 0
+    /// The `for` loops running now, outermost first, for "in the iteration i = 2".
+    var runningLoops: [(pattern: CodePattern, frame: Frame)] = []
     /// Measures the stack left at every call, so deep recursion is an error, never a crash.
     var stackGuard = StackGuard()
     var steps = 0
