@@ -24,6 +24,18 @@ private func check(_ name: String, _ inputs: [Tensor], _ f: @escaping ([Variable
         try check("expand", [y]) { try expand($0[0], to: [2, 3, 5, 4]) }
     }
 
+    @Test func castBetweenFloatTypes() throws {
+        let x = sample([2, 3], seed: 5)
+        try check("cast f64 -> f64", [x]) { try cast($0[0], to: .float64) * $0[0] }
+        // Through float32: the gradient flows back as float64 ones (checked exactly, since
+        // finite differences of float32 rounding are noise).
+        let (_, g32) = try gradient(of: { try sum(cast(cast($0[0], to: .float32), to: .float64)) }, at: [x])
+        #expect(g32[0].dtype == .float64 && g32[0].toDoubles() == [Double](repeating: 1, count: 6))
+        // Into integers there is no gradient: the result is a constant.
+        let (_, g) = try gradient(of: { try sum(cast(cast($0[0], to: .int64), to: .float64) + $0[0]) }, at: [x])
+        #expect(g[0].toDoubles() == [Double](repeating: 1, count: 6))
+    }
+
     @Test func expandSumsBroadcastCopies() throws {
         let x = sample([3, 1], seed: 3)
         let (_, g) = try gradient(of: { try sum(expand($0[0], to: [2, 3, 4])) }, at: [x])

@@ -4,15 +4,9 @@ import Tensors
 /// Tensor operations the evaluator and several builtin families share, on `Variable`s so
 /// gradients flow wherever the core has a rule.
 enum TensorOps {
-    /// A differentiable dtype conversion (gradients flow between float types). Floats that
-    /// have no int64 value (NaN, inf, beyond ±2^63) throw rather than become 0.
+    /// A differentiable dtype conversion (Autodiff's rule: gradients flow between float types).
     static func cast(_ x: Variable, _ d: DType) throws -> Variable {
-        if x.dtype == d { return x }
-        let y = try x.value.checkedCast(to: d)
-        let tape = Tape.current
-        guard tape.tracks(x), x.dtype.isFloating, d.isFloating else { return Variable(y) }
-        let from = x.dtype
-        return tape.record(y, x) { g in g.cast(to: from) }
+        try Autodiff.cast(x, to: d)
     }
 
     static func stack(_ xs: [Variable], axis: Int) throws -> Variable {
