@@ -16,6 +16,14 @@ extension Tensor {
         return out
     }
 
+    /// An int64 tensor of `shape` with every element exactly `value` (a Double would round
+    /// integers beyond 2^53).
+    public static func full(int value: Int, shape: [Int]) throws -> Tensor {
+        let out = try Tensor.uninitialized(shape, dtype: .int64, op: "full")
+        out.pointer(Int.self).update(repeating: value, count: out.count)
+        return out
+    }
+
     /// Zeros of `shape`.
     public static func zeros(_ shape: [Int], dtype: DType = DefaultDType.float) throws -> Tensor {
         try full(0, shape: shape, dtype: dtype)

@@ -21,6 +21,7 @@ enum TensorBuiltins {
         Builtin("full", ["shape", "value", "dtype=none"], "a tensor with every element `value`", .tensor) { a, _ in
             let v = try a.value(1)
             let d = try a.dtype(2) ?? (v.isInt ? .int64 : (v.isBool ? .bool : DefaultDType.float))
+            if d == .int64, case .int(let n) = v { return .tensor(try Tensor.full(int: n, shape: try a.shape(0))) }
             return .tensor(try Tensor.full(try a.double(1), shape: try a.shape(0), dtype: d))
         },
         Builtin("zeros_like", ["x", "dtype=none"], "zeros with the shape (and dtype) of x", .tensor) { a, _ in
