@@ -34,6 +34,9 @@ let package = Package(
             path: "Benchmarks/CoreBench"),
         .executableTarget(
             name: "exp", dependencies: ["Tensors", "Autodiff", "Lab", "Language", "REPL", "CProcess", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "ExpFuzz", dependencies: ["Language", "Tensors"],
+            swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "CKernels"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Tensors"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Autodiff", "Tensors"]),
