@@ -73,8 +73,10 @@ public final class Trainer {
                     log: ((Int, Double) throws -> Void)? = nil,
                     afterStep: ((Int) throws -> Void)? = nil) throws -> TrainReport {
         var report = TrainReport()
-        report.stepSeconds.reserveCapacity(steps)
-        report.stepLosses.reserveCapacity(steps)
+        // Reserved up to a million steps: `steps 2**35` is a valid (interruptible) request, not
+        // a 256 GB allocation up front.
+        report.stepSeconds.reserveCapacity(min(steps, 1 << 20))
+        report.stepLosses.reserveCapacity(min(steps, 1 << 20))
         let tape = Tape.current
         defer { tape.reset() }
         try Interrupt.catching {

@@ -145,6 +145,12 @@ final class TrainRun {
         }
         // One fixed batch: gradient flow needs a deterministic loss.
         let batch = try self.batch(step: 0)
+        // Each `every dt` logs horizon/dt + 1 times: refuse a count no run could log (and no
+        // array could hold) before building the list.
+        for (b, span) in zip(settings.blocks, settings.intervalSpans) where horizon / b.interval > 1_000_000 {
+            throw ScriptError(.value, "`every \(Format.float(b.interval))` up to time \(Format.float(horizon)) would log \(Format.float((horizon / b.interval).rounded(.down) + 1)) times, more than 1,000,000",
+                              hint: "log less often: a larger `every` or a smaller `time`", span: span)
+        }
         var times = settings.blocks.flatMap { b in stride(from: 0.0, through: horizon, by: b.interval).map { $0 } } + [horizon]
         times = Array(Set(times)).sorted()
         let start = model.trainableParameters()
