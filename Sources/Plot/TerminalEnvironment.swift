@@ -32,6 +32,7 @@ extension TerminalOptions {
             rows = Int(size.ws_row)
         }
         #endif
+        // No tty size and no usable COLUMNS/LINES (piped output): the classic 80×24 terminal.
         if cols <= 0 { cols = environment["COLUMNS"].flatMap { Int($0) } ?? 80 }
         if rows <= 0 { rows = environment["LINES"].flatMap { Int($0) } ?? 24 }
         return TerminalOptions(width: cols, height: min(maxHeight, max(6, rows - 2)),

@@ -98,7 +98,7 @@ extension Session {
         let width = min(24, names.map(\.count).max() ?? 0)
         var out = ""
         for name in names {
-            let value = interpreter.global(name) ?? .none
+            let value = interpreter.global(name) ?? .none  // definedNames are globals; none is display only
             let pad = String(repeating: " ", count: max(0, width - name.count))
             out += "\(name)\(pad)  \(Self.describeType(value))"
             if let v = Self.shortValue(value) { out += " = " + v }

@@ -65,6 +65,7 @@ enum NormalKernel: Int32, CaseIterable, Sendable {
     case avx512 = 2  // CK_NORMAL_AVX512
 
     /// The fastest kernel this machine runs.
+    // An unknown code (a newer C shim) falls back to the always-available Swift lanes: same numbers.
     static let best = NormalKernel(rawValue: ck_normal_best_kernel()) ?? .swift
 
     /// Every kernel this machine runs (the tests compare them all).

@@ -69,7 +69,12 @@ extension Tensor {
     /// This tensor with `value` wherever `mask` is true (the mask broadcasts; e.g. a `[T, T]`
     /// causal mask over `[B, H, T, T]` attention scores).
     public func maskedFill(_ mask: Tensor, with value: Double) throws -> Tensor {
-        try Tensor.where(mask, Tensor(scalar: value, dtype: dtype), self)
+        // `Tensor(scalar:)` would store 0 for a value with no int64 value.
+        if dtype == .int64 && !fitsInt64(value) {
+            throw TensorError(.value, op: "masked_fill", "cannot fill an int64 tensor with \(Tensor.describe(value)): it has no int64 value",
+                              hint: "cast x to a float dtype first")
+        }
+        return try Tensor.where(mask, Tensor(scalar: value, dtype: dtype), self)
     }
 }
 

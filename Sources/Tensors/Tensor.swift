@@ -153,6 +153,8 @@ extension Tensor {
         switch dtype {
         case .float32: pointer(Float.self).pointee = Float(scalar)
         case .float64: pointer(Double.self).pointee = scalar
+        // Internal constants always fit; paths taking user values check `fitsInt64` first
+        // (`Tensor(_:shape:dtype:)`, `full`, `maskedFill`), so the 0 is never a user's number.
         case .int64: pointer(Int.self).pointee = Int(exactly: scalar.rounded(.towardZero)) ?? 0
         case .bool: pointer(UInt8.self).pointee = scalar != 0 ? 1 : 0
         }

@@ -20,6 +20,7 @@ enum AutodiffBuiltins {
                 let arg: Value = isList ? .list(vars.map { .tensor($0) }) : .tensor(vars[0])
                 return try scalarResult(try ctx.call(f, [arg]), "grad")
             }, at: inputs)
+            // `gradient` returns one gradient per input; the single-input case always has one.
             return isList ? .list(grads.map { .tensor($0) }) : .tensor(grads.first ?? Tensor(scalar: 0))
         },
         Builtin("value_and_grad", ["f", "x"], "[f(x), grad(f, x)]", .autodiff) { a, ctx in
@@ -28,7 +29,7 @@ enum AutodiffBuiltins {
             let (value, grads) = try Autodiff.gradient(of: { vars in
                 try scalarResult(try ctx.call(f, [.tensor(vars[0])]), "value_and_grad")
             }, at: [input])
-            return .list([.tensor(value), .tensor(grads.first ?? Tensor(scalar: 0))])
+            return .list([.tensor(value), .tensor(grads.first ?? Tensor(scalar: 0))])  // one input, one gradient
         },
         Builtin("gradcheck", ["f", "*inputs"], "compares f's gradients with finite differences (f64); returns {passed, max_error}", .autodiff) { a, ctx in
             let f = try a.callable(0)

@@ -82,7 +82,7 @@ enum MathBuiltins {
                 guard !overflow else { throw ScriptError(.value, "integer overflow in square(\(n))", hint: "use floats for very large numbers") }
                 return .int(r)
             case .int, .float, .bool:
-                let x = Convert.double(v) ?? 0
+                let x = Convert.double(v) ?? 0  // int, float and bool always convert
                 let y = Tensor(scalar: x, dtype: .float64).unary(op)
                 return .float(y.toDoubles().first ?? .nan)
             default:

@@ -7,8 +7,9 @@ enum TensorBuiltins {
         Builtin("tensor", ["data", "dtype=none"], "a tensor from a number or nested lists", .tensor) { a, _ in
             let d = try a.dtype(1)
             let v = try a.value(0)
-            if case .tensor(let t) = v { return .tensor(d.map { t.value.cast(to: $0) }.map(Variable.init) ?? t) }
-            if let d, case .float(let x) = v { return .tensor(Tensor(scalar: x, dtype: d)) }
+            // Checked casts: a float with no int64 value (nan, inf, ±1e30) is an error, not 0.
+            if case .tensor(let t) = v { return .tensor(try d.map { try t.value.checkedCast(to: $0, op: "tensor") }.map(Variable.init) ?? t) }
+            if let d, case .float(let x) = v { return .tensor(try Tensor([x], shape: [], dtype: d)) }
             if let d, case .int(let n) = v { return .tensor(Tensor(scalar: Double(n), dtype: d).withExactInt(n)) }
             return .tensor(try Convert.nestedTensor(v, dtype: d).value.cast(to: d ?? (try Convert.variable(v).dtype)))
         },
@@ -74,7 +75,7 @@ enum TensorBuiltins {
             let t = try a.tensor(0)
             let x = try t.item()
             switch t.dtype {
-            case .int64: return .int(t.toInts().first ?? 0)
+            case .int64: return .int(t.toInts().first ?? 0)  // item() above proved one element
             case .bool: return .bool(x != 0)
             default: return .float(x)
             }

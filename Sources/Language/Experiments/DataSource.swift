@@ -37,6 +37,7 @@ enum DataSource {
             }
             let v: Value
             if case .object(let o) = f, let b = o as? BlockObject {
+                // `DataSource` admits a block only with a sample method; none fails in `normalize`.
                 v = try b.callMethod("sample", [.int(size)]) ?? .none
             } else if case .function(let c) = f {
                 v = try interpreter.callFunction(c, Arguments([.int(size)]))

@@ -73,6 +73,17 @@ struct PlotStatement {
         return xs.map { x in if case .string(let s) = x { return s }; return Format.display(x) }
     }
 
+    /// `columns:` of a heatmap grid: one whole number ≥ 1 (nil when not given).
+    func gridColumns() throws -> Int? {
+        guard let (_, e) = keywords["columns"] else { return nil }
+        let xs = try numbers("columns")
+        guard xs.count == 1, let x = xs.first, x >= 1, x < 1e6, x == x.rounded() else {
+            throw ScriptError(.value, "`columns:` needs one whole number ≥ 1, got \(xs.count == 1 ? Format.float(xs[0]) : "\(xs.count) numbers")",
+                              hint: "e.g. columns: 2", span: e.span)
+        }
+        return Int(x)
+    }
+
     func limits(_ name: String) throws -> (Double?, Double?) {
         let xs = try numbers(name)
         guard xs.isEmpty || xs.count == 2 else {
@@ -270,7 +281,7 @@ struct PlotStatement {
             h.yLabel = try string("ylabel")
             return Figure(h)
         }
-        let columns = try numbers("columns").first.map { max(1, Int($0)) } ?? min(mats.count, 4)
+        let columns = try gridColumns() ?? min(mats.count, 4)
         return Figure.heatmapGrid(mats, titles: titles, columns: columns, title: try string("title"), colormap: cmap)
     }
 

@@ -126,6 +126,7 @@ public final class SeriesObject: HostObject {
             return .object(SeriesObject(series.slice(lo..<hi)))
         case .list(let parts) where parts.count == 3:
             // A slice arrives as [start, stop, step] (none for omitted parts).
+            // The evaluator rejects non-integer slice parts, so nil here is an omitted step.
             let step = Convert.int(parts[2]) ?? 1
             guard step == 1 else { throw ScriptError(.value, "series slices take no step") }
             func bound(_ v: Value, _ d: Int) -> Int {

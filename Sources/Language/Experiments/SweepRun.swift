@@ -248,6 +248,7 @@ extension SweepRunResult.Failure {
 
     /// The error as the run raised it, placed in the script when it came from this file.
     func error(in sweepSpan: SourceSpan) -> ScriptError {
+        // The kind comes from a run of this same build; an unknown one still reports its message.
         let kind = ScriptError.Kind(rawValue: kind) ?? .runtime
         var span = sweepSpan
         if file == sweepSpan.file.name, let start, let end, start >= 0, end <= sweepSpan.file.bytes.count {

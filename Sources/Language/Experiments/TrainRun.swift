@@ -214,6 +214,8 @@ final class TrainRun {
     }
 
     private func bind(_ batch: Record, step: Double) throws {
+        // `DataSource.normalize` guarantees `input`; `target` and `mask` are optional batch fields
+        // (none when absent; a population loss binds an empty record).
         let input = batch["input"] ?? .none
         context.set("batch", .record(batch))
         context.set("input", input)
@@ -240,6 +242,7 @@ final class TrainRun {
     }
 
     private func record(_ name: Identifier, _ expr: Expr?, _ step: Double) throws {
+        // `log x` reads the variable x; an unbound name becomes none and fails below with a located error.
         let v = try expr.map { try context.evaluate($0) } ?? context.get(name.name) ?? .none
         let metrics = try runtime.metricLog()
         if !logged.contains(name.name) {
@@ -254,6 +257,7 @@ final class TrainRun {
             case .tensor(let t) where t.value.count == 1:
                 // A float32 value is stored as its shortest float32 decimal, so 8.842 does not read 8.841968536376953.
                 let x = try t.value.item()
+                // A Float's description always parses back; the fallback is the unrounded value.
                 try metrics.record(name.name, step: step, value: t.dtype == .float32 ? Double(Float(x).description) ?? x : x)
             case .tensor(let t): try metrics.record(name.name, step: step, tensor: t.value)
             default:
@@ -306,12 +310,19 @@ final class TrainRun {
             let saved = ["batch", "input", "target", "mask", "output", "loss"].map { ($0, self.context.get($0) ?? .none) }
             defer { for (n, v) in saved { self.context.set(n, v) } }
             return try noGrad {
+                // `normalize` guarantees `input`; `target` and `mask` are optional batch fields.
                 let input = batch["input"] ?? .none
                 self.context.set("batch", .record(batch))
                 self.context.set("input", input)
                 self.context.set("target", batch["target"] ?? .none)
                 self.context.set("mask", batch["mask"] ?? .none)
-                self.context.set("output", try target.callMethod("forward", [input]) ?? .none)
+                // Without a forward method (a population-loss model) `output` would be none and the
+                // loss would ignore the data: say so instead of returning the training loss.
+                guard let output = try target.callMethod("forward", [input]) else {
+                    throw ScriptError(.name, "evaluate: model \(target.proto.name) has no forward method, so it cannot run on data",
+                                      hint: "evaluate(data) needs a model with forward(x); a loss without `on TASK` has no data to swap")
+                }
+                self.context.set("output", output)
                 let v = try Convert.variable(try self.context.evaluate(self.lossExpr))
                 return .float(try v.value.item())
             }

@@ -149,6 +149,7 @@ public enum Convert {
             case .bool(let b):
                 values.append(b ? 1 : 0); ints.append(b ? 1 : 0)
             case .tensor(let t) where t.value.count == 1 && t.rank == 0:
+                // One element (the case guard), so `first` is never nil.
                 values.append(t.value.toDoubles().first ?? 0)
                 ints.append(t.dtype == .int64 ? t.value.toInts().first ?? 0 : 0)
                 kind = max(kind, t.dtype.isFloating ? 2 : (t.dtype == .int64 ? 1 : 0))

@@ -74,6 +74,7 @@ enum Indexing {
                     for (k, j) in idx.enumerated() { xs[j] = replacement[k] }
                     return .list(xs)
                 }
+                // An empty slice (xs[2:2] = ...) inserts at its clamped start.
                 let lo = idx.first ?? Swift.min(Swift.max(a.map { $0 < 0 ? $0 + xs.count : $0 } ?? 0, 0), xs.count)
                 xs.replaceSubrange(lo..<(lo + idx.count), with: replacement)
                 return .list(xs)

@@ -38,7 +38,7 @@ extension Parser {
         case .train:
             return try parseTrain(start: start)
         case .plot, .heatmap, .scatter:
-            let kind = PlotKind(rawValue: k.rawValue) ?? .plot
+            let kind = PlotKind(rawValue: k.rawValue) ?? .plot  // the three keywords are PlotKind's cases
             var args: [CallArgument] = []
             repeat {
                 skipNewlines()
