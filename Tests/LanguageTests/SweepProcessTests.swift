@@ -27,7 +27,7 @@ import Testing
         every 10 { log l = loss }
       }
     }
-    print(len(l.runs), l.steps.tolist(), l.last, l.std.tolist()[0])
+    print(len(l.runs), l.steps.tolist(), l.last, l.std.values.tolist()[0])
 
     """
 
@@ -166,7 +166,7 @@ import Testing
     @Test func parallelSweepMatchesTheSequentialOne() throws {
         let sequential = try run(jobs: 1), parallel = try run(jobs: 2)
         #expect(sequential.1 == 0 && parallel.1 == 0)
-        #expect(sequential.0.hasPrefix("4 [0.0, 10.0, 20.0, 30.0]"))
+        #expect(sequential.0.hasPrefix("4 [0, 10, 20, 30]"))
         #expect(parallel.0 == sequential.0)
     }
 }
