@@ -16,20 +16,13 @@ struct Bench: ParsableCommand {
     @Option(help: "Steps at the start of training left out of the median.")
     var warmup = 5
 
-    @Option(name: .customLong("allow-read"), help: ArgumentHelp("Also let the script read files in DIR (repeatable; it may always read its own folder and its run directory).", valueName: "DIR"))
-    var allowRead: [String] = []
-
-    @Option(name: .customLong("allow-write"), help: ArgumentHelp("Also let the script write files in DIR (repeatable; it may always write its run directory).", valueName: "DIR"))
-    var allowWrite: [String] = []
-
-    @Option(name: .customLong("max-memory"), help: MemoryOption.help)
-    var maxMemory: String?
+    @OptionGroup var safety: SafetyOptions
 
     func run() throws {
-        try MemoryOption.apply(maxMemory)
+        let fileAccess = try safety.apply()
         var bench = ScriptBench()
         bench.warmup = warmup
-        bench.fileAccess = FileAccess(allowRead: allowRead, allowWrite: allowWrite)
+        bench.fileAccess = fileAccess
         for text in overrides {
             do {
                 let (name, value) = try ScriptRunner.parseOverride(text)

@@ -13,20 +13,13 @@ struct Repl: ParsableCommand {
     @Flag(help: "Print less progress output.")
     var quiet = false
 
-    @Option(name: .customLong("allow-read"), help: ArgumentHelp("Also let the script read files in DIR (repeatable; it may always read its own folder and its run directory).", valueName: "DIR"))
-    var allowRead: [String] = []
-
-    @Option(name: .customLong("allow-write"), help: ArgumentHelp("Also let the script write files in DIR (repeatable; it may always write its run directory).", valueName: "DIR"))
-    var allowWrite: [String] = []
-
-    @Option(name: .customLong("max-memory"), help: MemoryOption.help)
-    var maxMemory: String?
+    @OptionGroup var safety: SafetyOptions
 
     func run() throws {
-        try MemoryOption.apply(maxMemory)
+        let fileAccess = try safety.apply()
         var configuration = REPL.Configuration(outDirectory: outputDirectory, quiet: quiet)
         configuration.historyPath = REPL.defaultHistoryPath()
-        configuration.fileAccess = FileAccess(allowRead: allowRead, allowWrite: allowWrite)
+        configuration.fileAccess = fileAccess
         let status = REPL.run(configuration)
         if status != 0 { throw ExitCode(status) }
     }

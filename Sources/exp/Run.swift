@@ -29,14 +29,7 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("A sweep's runs in this many processes at once; the results are the same for any N (default: the number of cores).", valueName: "N"))
     var jobs: Int?
 
-    @Option(name: .customLong("allow-read"), help: ArgumentHelp("Also let the script read files in DIR (repeatable; it may always read its own folder and its run directory).", valueName: "DIR"))
-    var allowRead: [String] = []
-
-    @Option(name: .customLong("allow-write"), help: ArgumentHelp("Also let the script write files in DIR (repeatable; it may always write its run directory).", valueName: "DIR"))
-    var allowWrite: [String] = []
-
-    @Option(name: .customLong("max-memory"), help: MemoryOption.help)
-    var maxMemory: String?
+    @OptionGroup var safety: SafetyOptions
 
     @Option(name: .customLong("sweep-child"), help: .hidden)
     var sweepChild: String?
@@ -46,7 +39,7 @@ struct Run: ParsableCommand {
     var sourceSnapshot: String?
 
     func run() throws {
-        try MemoryOption.apply(maxMemory)
+        let fileAccess = try safety.apply()
         var options = Interpreter.Options()
         options.endsOnInterrupt = true
         for text in overrides {
@@ -73,7 +66,7 @@ struct Run: ParsableCommand {
         var config = ExperimentRuntime.Config(scriptPath: file, scriptText: source.text, outDirectory: outputDirectory)
         config.quiet = quiet
         config.plots = mode
-        config.fileAccess = FileAccess(allowRead: allowRead, allowWrite: allowWrite)
+        config.fileAccess = fileAccess
         if let sweepChild {
             guard let child = SweepChild(sweepChild) else {
                 FileHandle.standardError.write(Data("error: --sweep-child expects LINE:COL:INDEX:DIR\n".utf8))

@@ -103,6 +103,13 @@ struct SweepRun {
         try aggregate(results.map(\.metricSeries), labels: (0..<plan.total).map(plan.label))
     }
 
+    /// The most combinations one sweep runs.
+    static let runLimit = 10_000
+
+    static func tooMany(_ runs: Double, _ span: SourceSpan) -> ScriptError {
+        ScriptError(.limit, "a sweep of \(runs < 1e18 ? String(Int(runs)) : Format.float(runs)) runs is over the limit of \(runLimit)", span: span)
+    }
+
     private func makePlan(_ bindings: [SweepBinding]) throws -> Plan {
         var axes: [[Value]] = []
         for b in bindings {
@@ -110,7 +117,10 @@ struct SweepRun {
             let items: [Value]
             switch v {
             case .list(let xs): items = xs
-            case .range(let r): items = (0..<r.count).map { .int(r.element($0)) }
+            case .range(let r):
+                // A range is counted before it is listed: `0..2**62` is refused, not allocated.
+                guard r.count <= Self.runLimit else { throw Self.tooMany(Double(r.count), context.span) }
+                items = (0..<r.count).map { .int(r.element($0)) }
             case .tensor(let t) where t.rank == 1: items = t.value.toDoubles().map { .float($0) }
             default:
                 throw ScriptError(.type, "sweep `\(b.name.name)` needs a list or a range of values, got \(v.typeName)", span: b.values.span)
@@ -120,9 +130,7 @@ struct SweepRun {
         }
         // Counted in Double so that several long axes cannot overflow Int (and trap) before the limit check.
         let runs = axes.reduce(1.0) { $0 * Double($1.count) }
-        guard runs <= 10_000 else {
-            throw ScriptError(.limit, "a sweep of \(runs < 1e18 ? String(Int(runs)) : Format.float(runs)) runs is over the limit of 10000", span: context.span)
-        }
+        guard runs <= Double(Self.runLimit) else { throw Self.tooMany(runs, context.span) }
         return Plan(bindings: bindings, axes: axes, seedAxis: bindings.firstIndex { $0.name.name == "seed" },
                     baseSeed: RandomGenerator.current.seed)
     }
