@@ -73,8 +73,12 @@ struct TrainSettings {
         }
         func positiveInt() throws -> Int {
             let x = try number()
-            guard x >= 1, x == x.rounded(), x < 1e12 else {
+            guard x >= 1, x == x.rounded() else {
                 throw ScriptError(.value, "`\(name.name)` needs a positive whole number, got \(Format.float(x))", span: value.span)
+            }
+            // A bound on what one run could ever do (10^12 steps at a microsecond each is 11 days).
+            guard x < 1e12 else {
+                throw ScriptError(.value, "`\(name.name) \(Format.short(.int(Int(min(x, 9e18)))))` is more than the limit of 10^12", span: value.span)
             }
             return Int(x)
         }
