@@ -170,8 +170,9 @@ final class Corpus {
     func mirror(into dir: String) {
         for f in files {
             let path = (dir as NSString).appendingPathComponent(f.relative)
-            try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: path, contents: Data(f.bytes))
+            makeDirectory((path as NSString).deletingLastPathComponent)
+            // A corpus file missing from the mirror would change what the inputs import or load.
+            guard FileManager.default.createFile(atPath: path, contents: Data(f.bytes)) else { die("cannot write \(path)") }
         }
         // Any other file the golden scripts read (data files for `load`, modules).
         for sub in ["Tests/LanguageTests/Golden", "examples"] {
@@ -182,8 +183,8 @@ final class Corpus {
                 let from = (src as NSString).appendingPathComponent(p)
                 guard FileManager.default.fileExists(atPath: from, isDirectory: &isDir), !isDir.boolValue else { continue }
                 let to = ((dir as NSString).appendingPathComponent(sub) as NSString).appendingPathComponent(p)
-                try? FileManager.default.createDirectory(atPath: (to as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                try? FileManager.default.copyItem(atPath: from, toPath: to)
+                makeDirectory((to as NSString).deletingLastPathComponent)
+                do { try FileManager.default.copyItem(atPath: from, toPath: to) } catch { die("cannot copy \(from) into the mirror: \(error)") }
             }
         }
     }
@@ -350,6 +351,7 @@ func runInput(_ input: Input, mirror: String, options o: Options, runDir: String
     runner.makeExperiments = { ExperimentRuntime(config) }
     _ = runner.check(source)
     _ = runner.run(source)
+    // Cleanup only: a run directory left in the temporary folder changes no later input.
     try? FileManager.default.removeItem(atPath: runDir)
     return unlocated(sink.errors)
 }
@@ -366,10 +368,18 @@ func unlocated(_ errors: [String]) -> [String] {
     }
 }
 
+/// Creates a folder (and its parents); the fuzzer cannot go on without it.
+func makeDirectory(_ path: String) {
+    do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+        die("cannot create \(path): \(error)")
+    }
+}
+
 func makeMirror(_ corpus: Corpus) -> String {
     let dir = NSTemporaryDirectory() + "expfuzz-\(getpid())"
+    // A mirror left by an earlier process of this pid is replaced; none there is the usual case.
     try? FileManager.default.removeItem(atPath: dir)
-    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    makeDirectory(dir)
     corpus.mirror(into: dir)
     return dir
 }
@@ -436,6 +446,7 @@ func workerMain(_ o: Options, _ corpus: Corpus) {
         for u in unlocated { send("U \(i) \(u)") }
         send("D \(i)")
     }
+    // Cleanup only: the mirror is in the temporary folder.
     try? FileManager.default.removeItem(atPath: mirror)
 }
 
@@ -457,6 +468,7 @@ func replayMain(_ o: Options, _ corpus: Corpus) {
         let n = unlocated(sink.errors).count
         print("\(file): check exit \(c1.rawValue), run exit \(c2.rawValue), \(n) error(s) without file:line:col")
     }
+    // Cleanup only: the mirror is in the temporary folder.
     try? FileManager.default.removeItem(atPath: mirror)
 }
 
@@ -501,6 +513,7 @@ final class Driver {
         FileManager.default.createFile(atPath: errPath, contents: nil)
         let errHandle = FileHandle(forWritingAtPath: errPath)!
         p.standardError = errHandle
+        // Cleanup only: the worker's stderr file has been read (or the worker is gone).
         defer { try? errHandle.close(); try? FileManager.default.removeItem(atPath: errPath) }
         do { try p.run() } catch { die("cannot start worker: \(error)") }
         let fd = pipe.fileHandleForReading.fileDescriptor
@@ -543,8 +556,9 @@ final class Driver {
             }
         }
         p.waitUntilExit()
+        // The worker's stderr only adds detail to a report: unreadable, the report says so.
         try? errHandle.synchronizeFile()
-        let stderrText = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        let stderrText = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "(the worker's stderr could not be read)"
         if stopped { return .stopped }
         if killedForHang, let c = current {
             let crashedLate = stderrText.contains("Fatal error") || stderrText.contains("Crash")
@@ -564,8 +578,9 @@ final class Driver {
         saved += 1
         let input = generate(seed: o.seed, index: f.index, corpus: corpus)
         let base = (o.out as NSString).appendingPathComponent("\(f.kind)-s\(o.seed)-i\(f.index)")
-        try? FileManager.default.createDirectory(atPath: o.out, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: base + ".exp", contents: Data(input.bytes))
+        makeDirectory(o.out)
+        // A failure that cannot be saved must not pass unseen.
+        guard FileManager.default.createFile(atPath: base + ".exp", contents: Data(input.bytes)) else { die("cannot save \(base).exp") }
         let info = """
             kind: \(f.kind)
             input: seed \(o.seed) index \(f.index) (\(input.kind), from \(input.name))

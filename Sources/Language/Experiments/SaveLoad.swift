@@ -70,7 +70,7 @@ enum SaveLoad {
                     throw ScriptError(.shape, "`\(name)` in \(url.lastPathComponent) has shape \(TensorError.show(t.shape)), the model's has \(TensorError.show(c.shape))", span: targetExpr.span)
                 }
             }
-            for (name, t) in loaded { _ = try o.setTensor(atPath: name, Variable(t)) }
+            try o.replaceTensors(Dictionary(loaded.map { ($0.0, Variable($0.1)) }, uniquingKeysWith: { _, b in b }))
             return
         }
         guard case .name(let n) = targetExpr.kind else {

@@ -116,59 +116,36 @@ extension BlockObject {
     func savedTensors() throws -> [(String, Tensor)] {
         var out = try parameterLeaves().map { ($0.path, $0.value.value) }
         var seen: Set<ObjectIdentifier> = []
-        collectFixedTensors(prefix: "", seen: &seen, into: &out)
+        mapFixedTensors(prefix: "", seen: &seen) { path, t in out.append((path, t.value)); return nil }
         return out
     }
 
-    private func collectFixedTensors(prefix: String, seen: inout Set<ObjectIdentifier>, into out: inout [(String, Tensor)]) {
-        guard seen.insert(ObjectIdentifier(self)).inserted else { return }
-        func visit(_ v: Value, _ path: String) {
-            switch v {
-            case .tensor(let t): out.append((path, t.value))
-            case .object(let o as BlockObject) where o.proto.kind == .model:
-                o.collectFixedTensors(prefix: path + ".", seen: &seen, into: &out)
-            case .list(let xs): for (i, x) in xs.enumerated() { visit(x, "\(path).\(i)") }
-            case .record(let r): for (k, x) in r.fields { visit(x, "\(path).\(k)") }
-            default: return
-            }
-        }
-        for m in proto.members where m.kind == .binding && m.slot < frame.slots.count { visit(frame.slots[m.slot], prefix + m.name) }
-    }
-
-    /// Replaces the tensor at `path` (a param leaf or a fixed tensor); false when there is none.
-    func setTensor(atPath path: String, _ t: Variable) throws -> Bool {
-        var found = false
-        try mapParameterLeaves { p, _ in
-            guard p == path else { return nil }
-            found = true
-            return t
-        }
-        if found { return true }
+    /// Replaces the tensors named in `byPath` (param leaves or fixed tensors) in one walk.
+    func replaceTensors(_ byPath: [String: Variable]) throws {
+        try mapParameterLeaves { path, _ in byPath[path] }
         var seen: Set<ObjectIdentifier> = []
-        return replaceFixedTensor(prefix: "", path: path, t, seen: &seen)
+        mapFixedTensors(prefix: "", seen: &seen) { path, _ in byPath[path] }
     }
 
-    private func replaceFixedTensor(prefix: String, path: String, _ t: Variable, seen: inout Set<ObjectIdentifier>) -> Bool {
-        guard seen.insert(ObjectIdentifier(self)).inserted else { return false }
-        func replace(_ v: Value, _ p: String) -> Value? {
+    /// The fixed-tensor counterpart of `walkLeaves`: tensors inside `let` members (and member
+    /// models), replaced in path order where `transform` returns a value.
+    private func mapFixedTensors(prefix: String, seen: inout Set<ObjectIdentifier>, _ transform: (String, Variable) -> Variable?) {
+        guard seen.insert(ObjectIdentifier(self)).inserted else { return }
+        func map(_ v: Value, _ path: String) -> Value {
             switch v {
-            case .tensor: return p == path ? .tensor(t) : nil
+            case .tensor(let t): return .tensor(transform(path, t) ?? t)
             case .object(let o as BlockObject) where o.proto.kind == .model:
-                return path.hasPrefix(p + ".") && o.replaceFixedTensor(prefix: p + ".", path: path, t, seen: &seen) ? v : nil
-            case .list(var xs):
-                for (i, x) in xs.enumerated() { if let n = replace(x, "\(p).\(i)") { xs[i] = n; return .list(xs) } }
-                return nil
+                o.mapFixedTensors(prefix: path + ".", seen: &seen, transform)
+                return v
+            case .list(let xs): return .list(xs.enumerated().map { map($1, "\(path).\($0)") })
             case .record(var r):
-                for (k, x) in r.fields { if let n = replace(x, "\(p).\(k)") { r[k] = n; return .record(r) } }
-                return nil
-            default: return nil
+                for (k, x) in r.fields { r[k] = map(x, "\(path).\(k)") }
+                return .record(r)
+            default: return v
             }
         }
         for m in proto.members where m.kind == .binding && m.slot < frame.slots.count {
-            let p = prefix + m.name
-            guard path == p || path.hasPrefix(p + ".") else { continue }
-            if let n = replace(frame.slots[m.slot], p) { frame.slots[m.slot] = n; return true }
+            frame.slots[m.slot] = map(frame.slots[m.slot], prefix + m.name)
         }
-        return false
     }
 }
