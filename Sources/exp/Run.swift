@@ -20,6 +20,9 @@ struct Run: ParsableCommand {
     @Flag(help: "Print less progress output.")
     var quiet = false
 
+    @Flag(help: "Before the verdict line, list every passing check with its values.")
+    var verbose = false
+
     @Flag(help: "With --out: replace an earlier run in that directory instead of refusing.")
     var force = false
 
@@ -65,6 +68,7 @@ struct Run: ParsableCommand {
         if let outputDirectory, sweepChild == nil { try Self.claim(outputDirectory, force: force) }
         var config = ExperimentRuntime.Config(scriptPath: file, scriptText: source.text, outDirectory: outputDirectory)
         config.quiet = quiet
+        config.verbose = verbose
         config.plots = mode
         config.fileAccess = fileAccess
         if let sweepChild {

@@ -8,7 +8,7 @@ struct Exp: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exp",
         abstract: "Run small experiment scripts about how transformers learn.",
-        version: "0.1.0",
+        version: ExpVersion.string,
         subcommands: [Run.self, Check.self, Repl.self, Bench.self],
         defaultSubcommand: Repl.self)
 }

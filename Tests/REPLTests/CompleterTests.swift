@@ -52,6 +52,7 @@ struct CompleterTests {
         s.type("fn f(x, scale: 2.0, shift: 0) = x * scale + shift")
         let c = Completer(session: s.session)
         #expect(c.complete("sgd(l").candidates.first == Completion.Candidate("lr", suffix: ": "))
+        #expect(c.complete("adam(l").candidates.first == Completion.Candidate("lr", suffix: ": "))
         #expect(c.complete("sum(x, keep").insertion == "dims: ")
         #expect(texts(c.complete("f(1, ")) == ["scale", "shift", "x"])
         #expect(texts(c.complete("f(1, scale: 3, ")) == ["shift", "x"])

@@ -52,7 +52,9 @@ struct ProcessTests {
         #expect(!script.contains("undefined_name"))
         let run = try runExp(["run", "--quiet", "session.exp"], in: dir)
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.split(separator: "\n").map(String.init) == Array(lines.dropLast()))
+        // The REPL echoes a one-number tensor with its dtype; `print` in the saved script shows the number.
+        let echoed = lines.dropLast().map { $0.replacingOccurrences(of: #"^tensor\((.*), dtype: \w+\)$"#, with: "$1", options: .regularExpression) }
+        #expect(run.stdout.split(separator: "\n").map(String.init) == echoed)
     }
 
     // MARK: Terminal
@@ -128,7 +130,7 @@ struct ProcessTests {
         for line in copyTaskSource.split(separator: "\n") { t.type(line + "\r") }
         t.type("train lin on pairs with gd {\r  steps 10000000\r  batch 8\r  loss cross_entropy(output, target)\r")
         t.type("  every 10 {\r    log train_loss = loss\r  }\r}\r")
-        #expect(t.expect("train lin step"))
+        #expect(t.expect("train lin "))
         t.type("\u{3}")
         #expect(t.expect("interrupted at"), "\(t.all.suffix(3000))")
         #expect(t.expect("exp> "))

@@ -105,7 +105,7 @@ public final class Trainer {
                 report.stepLosses.append(value)
                 report.stepsDone = i + 1
                 report.finalLoss = value
-                progress?.update(step: i + 1, metrics: [("loss", value)])
+                progress?.update(step: i + 1, metrics: [("batch loss", value)])
             }
         }
         progress?.finish()

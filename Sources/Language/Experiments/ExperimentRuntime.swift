@@ -25,6 +25,8 @@ public final class ExperimentRuntime: ExperimentStatements {
         /// `--out DIR`.
         public var outDirectory: String?
         public var quiet = false
+        /// `--verbose`: the verdict line is preceded by every passing check with its values.
+        public var verbose = false
         public var plots = PlotMode.files
         /// `--set` overrides as typed, for settings.json.
         public var overrides: [String: String] = [:]
@@ -212,6 +214,8 @@ public final class ExperimentRuntime: ExperimentStatements {
         if config.outDirectory != nil {
             do { _ = try directory() } catch { warn("the run directory", error) }
         }
+        // The verdict comes last, after the files it points to are written (or could not be).
+        defer { printVerdict(exitCode: exitCode) }
         guard let dir = runDirectory else { return }
         do { try metrics?.close() } catch { warn("the metrics files", error) }
         var lines = ["exit code \(exitCode)" + (ExitCode.endedBySignal(exitCode) ? " (interrupted)" : "")]
@@ -225,6 +229,21 @@ public final class ExperimentRuntime: ExperimentStatements {
         for e in expects { lines.append("expect \(e.passed ? "passed" : "FAILED"): \(e.text)" + (e.details.isEmpty ? "" : " (\(e.details))")) }
         do { try dir.write(lines.joined(separator: "\n") + "\n", to: "summary.txt") } catch { warn("summary.txt", error) }
         do { try ReportPage(runtime: self, expects: expects, exitCode: exitCode).write(to: dir) } catch { warn("report.html", error) }
+    }
+}
+
+extension ExperimentRuntime {
+    /// Whether the run ends with a verdict line on stderr (not under `--quiet`: sweep children
+    /// and tests), which then also says that checks failed.
+    public var printsVerdict: Bool { !quiet }
+
+    func printVerdict(exitCode: Int32) {
+        guard printsVerdict else { return }
+        let verdict = RunVerdict(expects: expects, exitCode: exitCode, report: runDirectory?.file("report.html"))
+        guard let line = verdict.line else { return }
+        var text = config.verbose ? verdict.passedLines.map { $0 + "\n" }.joined() : ""
+        text += line + "\n"
+        FileHandle.standardError.write(Data(text.utf8))
     }
 }
 

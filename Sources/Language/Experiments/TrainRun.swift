@@ -286,7 +286,8 @@ final class TrainRun {
         var line = "trained \(modelName): \(done) steps"
         if interrupted { line += " (interrupted at \(done) of \(total); outputs kept)" }
         if let ms = msPerStep { line += ", \(ms < 1 ? String(format: "%.3f", ms) : String(format: "%.2f", ms)) ms/step (median)" }
-        if let loss { line += ", loss \(Format.float(loss))" }
+        // The loss after the last update (the progress bar showed the last minibatch's before it).
+        if let loss { line += ", final loss \(Format.float(loss))" }
         let finals = logged.compactMap { n in runtime.metrics?.scalars[n]?.last.map { "\(n) \(Format.float($0))" } }
         if !finals.isEmpty { line += "; " + finals.joined(separator: ", ") }
         FileHandle.standardError.write(Data((line + "\n").utf8))

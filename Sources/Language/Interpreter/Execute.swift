@@ -241,7 +241,7 @@ extension Interpreter {
             ok = try located(span) { try Convert.isTruthy(v) }
         }
         var notes: [String] = []
-        for (src, val) in operands where !isLiteral(src) { notes.append("\(src) = \(Format.short(val))") }
+        for (src, val) in operands where !isLiteral(src) { notes.append("\(src) = \(Format.operand(val))") }
         experiments.expectEvaluated(ExpectOutcome(text: span.text, passed: ok, details: notes.joined(separator: ", ")))
         if ok { return }
         var text = "expect failed: \(span.text)"

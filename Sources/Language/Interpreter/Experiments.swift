@@ -17,6 +17,9 @@ public protocol ExperimentStatements: AnyObject {
     func expectEvaluated(_ outcome: ExpectOutcome)
     /// Called once when the script has ended, however it ended, with its exit code.
     func finish(exitCode: Int32)
+    /// True when `finish` prints a verdict line naming the failed checks (so the runner need
+    /// not add its own count).
+    var printsVerdict: Bool { get }
     /// A file the script reads (an import, a data file a builtin loads), if the script may
     /// read it (`FileAccess`); an error at `span` otherwise.
     func readAllowedFile(_ path: String, span: SourceSpan?) throws -> Data
@@ -28,6 +31,7 @@ public protocol ExperimentStatements: AnyObject {
 extension ExperimentStatements {
     public func expectEvaluated(_ outcome: ExpectOutcome) {}
     public func finish(exitCode: Int32) {}
+    public var printsVerdict: Bool { false }
     /// Without an experiments layer (the core language alone, as in its unit tests) there is no
     /// run directory to confine a script to: imports read any file. `exp` always installs one.
     public func readAllowedFile(_ path: String, span: SourceSpan?) throws -> Data {

@@ -8,10 +8,13 @@ public enum Format {
     /// Elements shown at each end of a summarised axis.
     static let edgeItems = 3
 
-    /// The text `print` shows for a value.
+    /// The text `print` shows for a value: a string as is, a one-number tensor as its number
+    /// (`1.154883`, not `tensor(1.154883, dtype: float32)`: `print` is for reading numbers;
+    /// the REPL's echo and containers keep the dtype).
     public static func display(_ v: Value) -> String {
         switch v {
         case .string(let s): return s
+        case .tensor(let t) where t.rank == 0 && t.value.count == 1: return element(t.value, 0)
         default: return repr(v)
         }
     }
@@ -47,6 +50,13 @@ public enum Format {
         return s.count > 200 ? String(s.prefix(200)) + "…" : s
     }
 
+    /// An operand's value in a check's report (`acc = 0.97`): a one-number tensor as its number,
+    /// as `print` shows it; anything else in its short form.
+    public static func operand(_ v: Value) -> String {
+        if case .tensor(let t) = v, t.rank == 0, t.value.count == 1 { return element(t.value, 0) }
+        return short(v)
+    }
+
     static func quote(_ s: String) -> String {
         var out = "\""
         for c in s.unicodeScalars {
@@ -61,10 +71,18 @@ public enum Format {
         return out + "\""
     }
 
-    /// Shortest round-trip text of a Double; integral values keep a `.0`.
+    /// Shortest round-trip text of a Double; integral values keep a `.0`. A Double that holds
+    /// a float32 value exactly (what `.item()` of an f32 tensor or an f32 training loss gives)
+    /// prints in float32's shortest round-trip form, `0.20572697` rather than
+    /// `0.2057269662618637`: the digits past float32's precision say nothing, and a line that
+    /// mixes a tensor's number with its `.item()` reads one format. Parsing the text as float32
+    /// gives the value back exactly. A Double computed in double precision is almost never
+    /// exactly a float32 (1/3, 0.1, sqrt(2) are not), so it keeps all its digits.
     public static func float(_ x: Double) -> String {
         if x.isNaN { return "nan" }
         if x.isInfinite { return x > 0 ? "inf" : "-inf" }
+        let single = Float(x)
+        if single.isFinite, Double(single) == x { return single.description }
         return x.description
     }
 
@@ -92,17 +110,21 @@ public enum Format {
     /// `tensor([[1, 2], [3, 4]], shape: [2, 2], dtype: int64)`. The work is proportional to
     /// what is shown: elements are read through the tensor's strides (no dense copy of a
     /// broadcast view), and long axes are summarised whether they hold elements or empty lists.
+    /// The element at offset `i` from the tensor's first element, as printed.
+    static func element(_ t: Tensor, _ i: Int) -> String {
+        switch t.dtype {
+        case .float32: return float32(t.pointer(Float.self)[i])
+        // An f64 tensor's element keeps all its digits even when it happens to be a float32 value.
+        case .float64: let x = t.pointer(Double.self)[i]; return x.isFinite ? x.description : float(x)
+        case .int64: return String(t.pointer(Int.self)[i])
+        case .bool: return t.pointer(UInt8.self)[i] != 0 ? "true" : "false"
+        }
+    }
+
     public static func tensor(_ t: Tensor) -> String {
         let summarise = t.count > summaryThreshold || listCount(t.shape) > summaryThreshold
         let n = t.count
-        func element(_ i: Int) -> String {
-            switch t.dtype {
-            case .float32: return float32(t.pointer(Float.self)[i])
-            case .float64: return float(t.pointer(Double.self)[i])
-            case .int64: return String(t.pointer(Int.self)[i])
-            case .bool: return t.pointer(UInt8.self)[i] != 0 ? "true" : "false"
-            }
-        }
+        func element(_ i: Int) -> String { Format.element(t, i) }
         let suffix = "shape: \(TensorError.show(t.shape)), dtype: \(t.dtype)"
         if t.rank == 0 { return "tensor(\(n > 0 ? element(0) : "?"), dtype: \(t.dtype))" }
         // Collect the printed elements first so columns can be aligned. Offsets are element

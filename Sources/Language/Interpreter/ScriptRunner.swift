@@ -175,7 +175,7 @@ public struct ScriptRunner {
         }
         if !interp.expectFailures.isEmpty {
             let n = interp.expectFailures.count
-            errorOutput("\(n) expect\(n == 1 ? "" : "s") failed\n")
+            if !interp.experiments.printsVerdict { errorOutput("\(n) expect\(n == 1 ? "" : "s") failed\n") }
             return .expectFailed
         }
         return .ok
