@@ -62,3 +62,20 @@ func sample(_ shape: [Int], seed: UInt64 = 1, lo: Double = -1, hi: Double = 1) -
         #expect(tape.count == 1)
     }
 }
+
+@Suite struct FusedUnaryBackwardTests {
+    /// The one-pass backward of gelu, tanh and sigmoid gives the same bits as the chain of
+    /// tensor ops it replaced, in f32 and f64 (so training numbers did not move), and is used
+    /// only where shapes match.
+    @Test(arguments: [UnaryOp.gelu, .tanh, .sigmoid], [DType.float32, .float64])
+    func sameBitsAsTheChain(_ op: UnaryOp, _ dtype: DType) throws {
+        let x = sample([257, 33], seed: 3, lo: -6, hi: 6).cast(to: dtype)
+        let g = sample([257, 33], seed: 4).cast(to: dtype)
+        let y = x.unary(op)
+        let fused = try #require(Tensor.fusedUnaryBackward(op, x: x, y: y, grad: g))
+        let chain = try g * derivative(op, x, y)
+        #expect(fused.toDoubles() == chain.toDoubles())
+        #expect(Tensor.fusedUnaryBackward(op, x: x, y: y, grad: Tensor(scalar: 1, dtype: dtype)) == nil)
+        #expect(Tensor.fusedUnaryBackward(.exp, x: x, y: y, grad: g) == nil)
+    }
+}

@@ -109,7 +109,7 @@ public func unary(_ op: UnaryOp, _ x: Variable) throws -> Variable {
     let tape = Tape.current
     guard tape.tracks(x), x.dtype.isFloating else { return Variable(y) }
     let xv = x.value
-    return tape.record(y, x) { g in try g * derivative(op, xv, y) }
+    return tape.record(y, x) { g in try Tensor.fusedUnaryBackward(op, x: xv, y: y, grad: g) ?? g * derivative(op, xv, y) }
 }
 
 /// f'(x) for each unary op, given x and y = f(x).
