@@ -27,7 +27,8 @@ public indirect enum Schedule: Sendable, CustomStringConvertible, Equatable {
             guard total > 0, s < total else { return end }
             return 1 + (end - 1) * Double(s) / Double(total)
         case .warmup(let steps, let then):
-            if s < steps { return Double(s + 1) / Double(steps + 1) }
+            // In doubles: `steps + 1` overflows for a warmup of Int.max steps.
+            if s < steps { return (Double(s) + 1) / (Double(steps) + 1) }
             return then.factor(at: s - steps)
         }
     }

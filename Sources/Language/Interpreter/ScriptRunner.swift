@@ -223,6 +223,9 @@ public struct ScriptRunner {
                 report(list.items); return .scriptError
             } catch let d as Diagnostic {
                 report([d]); return .runtimeError
+            } catch let ended as ScriptEnded {
+                // Ctrl-C (or SIGTERM) while the prelude loads ends the run like anywhere else.
+                reportStop(ended); return ended.code
             } catch {
                 report([Diagnostic(.runtime, "prelude: \(error)", at: nil)]); return .runtimeError
             }
