@@ -151,7 +151,7 @@ struct Run: ParsableCommand {
         }
         // A run directory whose files cannot be read is not the same run; the message says how to go on.
         let earlierText = (try? String(contentsOf: url.appendingPathComponent("script.exp"), encoding: .utf8))
-        let earlier = try? RunCommand.read(from: url)
+        let earlier = try? RunCommand.read(from: url)  // damaged or missing: "unknown" options, refused below
         var differs: String?
         if earlierText != text { differs = "the script's text is not the same" }
         else if earlier?.arguments != command.arguments { differs = "it was started with other options (\(earlier.map { $0.arguments.isEmpty ? "none" : $0.arguments.joined(separator: " ") } ?? "unknown"))" }

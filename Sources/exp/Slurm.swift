@@ -29,6 +29,7 @@ enum Slurm {
 
     /// The path of Slurm command `name` on PATH, or nil.
     static func find(_ name: String) -> String? {
+        // No PATH at all (a bare environment): the places Slurm's packages install to.
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         for dir in path.split(separator: ":") {
             let candidate = "\(dir)/\(name)"
@@ -76,6 +77,7 @@ enum Slurm {
     /// Submits `script` with `options`; returns the job id.
     static func submit(_ script: URL, options: [String]) throws -> String {
         let o = try run("sbatch", ["--parsable"] + options + [script.path])
+        // `--parsable` prints `id` or `id;cluster`; nothing at all is refused just below.
         let id = o.stdout.split(separator: "\n").last.map { String($0.split(separator: ";")[0]).trimmingCharacters(in: .whitespaces) } ?? ""
         guard o.status == 0, !id.isEmpty, id.allSatisfy(\.isNumber) else {
             let said = o.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -117,6 +119,7 @@ enum Slurm {
             let fields = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             guard fields.count >= 2, let us = fields[0].firstIndex(of: "_") else { continue }
             let job = String(fields[0][..<us]), rest = fields[0][fields[0].index(after: us)...]
+            // An empty state field matches no live state: the task counts as ended, as the files then decide.
             let state = String(fields[1].split(separator: " ").first ?? "")
             if let k = Int(rest) {
                 tasks.append(Task(job: job, index: k, state: state))

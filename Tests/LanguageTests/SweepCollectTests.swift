@@ -85,6 +85,30 @@ import Testing
         #expect(missing.stdout.contains("5 done, 1 stopped"), "\(missing.stdout)")
     }
 
+    /// A sweep inside a sweep's body: the outer aggregate is the mean of the inner means, the
+    /// same whether the outer runs ran here or in other processes.
+    @Test func aNestedSweepAggregatesTheSameForAnyJobs() throws {
+        let (dir, path) = try folder("""
+        task t { sample(b) = {input: randn([b, 2]), target: randn([b, 1])} }
+        sweep j in [1, 2] {
+          sweep i in [1, 2] {
+            model m { param W = zeros([2, 1]); forward(x) = x @ W }
+            optimizer o = sgd(lr: 0.1 * i)
+            train m on t with o { steps 5; batch 4; loss mean((output - target) ** 2); every 5 { log q = loss } }
+          }
+          print("inner", j, q.last, len(q.runs))
+        }
+        print("outer", q.last, len(q.runs))
+
+        """)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let one = try exp(["run", path.path, "--quiet", "--jobs", "1", "--out", dir.appendingPathComponent("one").path])
+        let two = try exp(["run", path.path, "--quiet", "--jobs", "2", "--out", dir.appendingPathComponent("two").path])
+        #expect(one.code == 0 && two.code == 0, "\(one.stderr)\(two.stderr)")
+        #expect(one.stdout.hasSuffix(" 2\n") && one.stdout.contains("outer "), "\(one.stdout)")
+        #expect(two.stdout == one.stdout)
+    }
+
     @Test func onSlurmWithoutASweepIsAUsageError() throws {
         let (dir, path) = try folder("print(1)\n")
         defer { try? FileManager.default.removeItem(at: dir) }

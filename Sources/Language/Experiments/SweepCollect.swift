@@ -104,6 +104,9 @@ struct SweepCollect {
             let logged = runs.indices.filter { runs[$0][n] != nil }
             let agg = AggregatedSeries(name: n, runs: logged.map { runs[$0][n]! })
             context.setLog(n, .object(SeriesObject(aggregate: agg, runLabels: logged.map { labels[$0] })))
+            // A sweep nested in another's body: its mean is what this run of the outer sweep
+            // logged, so the outer aggregate is the same whether its runs ran here or elsewhere.
+            runtime.sweepCollector?.collect(MetricSeries(name: n, steps: agg.steps, values: agg.mean))
             if let main {
                 main.reset(n)
                 main.reset(n + "_std")
