@@ -28,18 +28,24 @@ struct Status: ParsableCommand {
             print("\(directory): no sweep in this run directory")
             return
         }
-        var complete = true
+        var complete = true, live = 0
         for (line, sweepDir) in sweeps {
-            complete = try show(line: line, sweepDir) && complete
+            let (done, running) = try show(line: line, sweepDir)
+            complete = complete && done
+            live += running
         }
         guard !complete else { return }
         let script = (try? RunCommand.read(from: dir))?.script ?? "FILE"  // only for the hint's wording
-        print("collect what finished: exp collect \(directory); run the rest again: exp run \(script) --on slurm --out \(directory)")
+        if live > 0 {
+            print("\(live) still queued or running; exp collect \(directory) aggregates what has finished so far")
+        } else {
+            print("collect what finished: exp collect \(directory); run the rest again: exp run \(script) --on slurm --out \(directory)")
+        }
         throw ExitCode(Language.ExitCode.incomplete.rawValue)
     }
 
-    /// Prints one sweep's combinations; true when all are done.
-    private func show(line: Int, _ sweepDir: URL) throws -> Bool {
+    /// Prints one sweep's combinations; whether all are done, and how many are queued or running.
+    private func show(line: Int, _ sweepDir: URL) throws -> (Bool, Int) {
         let combinations = SweepCombination.all(in: sweepDir)
         let record: SlurmSubmissions
         do { record = try SlurmSubmissions.read(sweepDir) } catch let e as ScriptError {
@@ -75,7 +81,7 @@ struct Status: ParsableCommand {
             print("  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + text)
             for d in detail { print("      " + d) }
         }
-        return counts["done"] == combinations.count
+        return (counts["done"] == combinations.count, (counts["pending"] ?? 0) + (counts["running"] ?? 0))
     }
 
     /// A one-word state for the tally and the line shown.
