@@ -15,10 +15,11 @@ enum LocalSlurm {
         return nil
     }()
 
-    static var available: Bool {
+    /// Said once on the error stream when the tests are skipped, with why.
+    static let available: Bool = {
         if let why = unavailable { FileHandle.standardError.write(Data("SlurmSweepTests skipped: \(why)\n".utf8)) }
         return unavailable == nil
-    }
+    }()
 
     @discardableResult
     static func run(_ exe: String, _ args: [String]) -> (Int32, String) {
