@@ -25,7 +25,7 @@ final class SweepProcessExecutor: SweepExecutor {
         self.fileAccess = fileAccess
     }
 
-    func run(_ sweep: SweepWork, progress: (String) -> Void) throws {
+    func run(_ sweep: SweepWork, progress: (String) -> Void) throws -> SweepExecution {
         let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         let snapshot = sweep.script.path
         let total = sweep.directories.count
@@ -50,6 +50,10 @@ final class SweepProcessExecutor: SweepExecutor {
                     let (k, p) = running.remove(at: done)
                     p.waitUntilExit()
                     finished += 1
+                    // The same layout as a cluster task's: `exp status` reads how each run ended.
+                    do { try SweepCombination.writeExitStatus(p.terminationStatus, in: sweep.directories[k]) } catch {
+                        progress("warning: cannot write the exit status of sweep run \(k + 1): \(FileIO.reason(error))")
+                    }
                     if p.terminationStatus != 0 {
                         progress("sweep run \(k + 1)/\(total) ended with exit code \(p.terminationStatus); see \(sweep.directories[k].appendingPathComponent("run.log").path)")
                     }
@@ -58,18 +62,14 @@ final class SweepProcessExecutor: SweepExecutor {
                 }
             }
         }
+        return .ended
     }
 
     private func start(_ k: Int, _ sweep: SweepWork, exe: URL, snapshot: String) throws -> Process {
         let dir = sweep.directories[k]
-        // A result left by an earlier attempt must not stand in for this one.
-        let stale = dir.appendingPathComponent(SweepRunResult.fileName)
-        if FileManager.default.fileExists(atPath: stale.path) {
-            do { try FileManager.default.removeItem(at: stale) } catch {
-                throw ScriptError(.io, "cannot remove the old sweep result \(stale.path): \(FileIO.reason(error))")
-            }
-        }
-        let logURL = dir.appendingPathComponent("run.log")
+        // What an earlier attempt left must not stand in for this one.
+        try SweepCombination.clearAttempt(in: dir)
+        let logURL = dir.appendingPathComponent(SweepCombination.logFileName)
         guard FileManager.default.createFile(atPath: logURL.path, contents: nil), let log = FileHandle(forWritingAtPath: logURL.path) else {
             throw ScriptError(.io, "cannot write the sweep run log \(logURL.path)")
         }
@@ -103,10 +103,14 @@ final class SweepProcessExecutor: SweepExecutor {
 /// parent (which stops the children itself and keeps what finished).
 enum SweepChildGuard {
     static let parentVariable = "EXP_SWEEP_PARENT"
+    /// Set (to `slurm`) by a cluster task's job script.
+    static let taskVariable = "EXP_SWEEP_TASK"
 
     static func install() {
         // Ctrl-C in the terminal reaches the whole foreground process group; the parent decides.
-        setpgid(0, 0)
+        // A Slurm task stays in its group: the scheduler signals and tracks the task's processes
+        // (by process group, on some clusters) and there is no terminal.
+        if ProcessInfo.processInfo.environment[taskVariable] == nil { setpgid(0, 0) }
         if exp_set_parent_death_signal(SIGKILL) != 0 {
             FileHandle.standardError.write(Data("warning: this sweep run will not stop by itself if its parent dies\n".utf8))
         }

@@ -49,7 +49,7 @@ import Testing
         let stdout = o.fileHandleForReading.readDataToEndOfFile(), stderr = e.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         var files: [String: Data] = [:]
-        let skipped: Set<String> = ["settings.json", "report.html", "summary.txt", "run.log", "script.exp"]
+        let skipped: Set<String> = ["settings.json", "report.html", "summary.txt", "run.log", "exit-status", "script.exp"]
         if let walk = FileManager.default.enumerator(atPath: out.path) {
             for case let name as String in walk where !skipped.contains((name as NSString).lastPathComponent) {
                 var isDir: ObjCBool = false

@@ -38,6 +38,9 @@ public final class MetricLog {
         var steps: [Double] = []
     }
 
+    /// The files and folder a log writes in its directory.
+    public static let fileNames = ["metrics.csv", "metrics.jsonl", "metrics.json", "tensors"]
+
     public init(directory: URL? = nil) {
         self.directory = directory
         csvFile = directory.map { LineFile(url: $0.appendingPathComponent("metrics.csv")) }

@@ -39,6 +39,16 @@ public final class ExperimentRuntime: ExperimentStatements {
         /// Folders outside the run directory and the script's folder that the script may read
         /// or write (`--allow-read`, `--allow-write`).
         public var fileAccess = FileAccess()
+        /// How the run was started, written as `command.json` with the run directory (nil: not
+        /// written, as in a sweep's child, whose directory is one combination's).
+        public var command: RunCommand?
+        /// The run directory already holds this run (`exp collect`, a second submission into
+        /// the same `--out`): its script.exp, settings.json and command.json stay as the first
+        /// run wrote them, and its own metrics files are written anew by this run.
+        public var reusesRunDirectory = false
+        /// `exp collect`: a sweep runs nothing; it aggregates the combinations that finished
+        /// and says which are missing or failed (`incompleteSweeps`).
+        public var collectsSweeps = false
 
         public init(scriptPath: String? = nil, scriptText: String? = nil, outDirectory: String? = nil) {
             self.scriptPath = scriptPath
@@ -59,6 +69,9 @@ public final class ExperimentRuntime: ExperimentStatements {
     var sweepCollector: SweepCollector?
     /// Set during a sweep's runs: the combination's directory, where its figures and saves go.
     var fileDirectory: RunDirectory?
+    /// With `collectsSweeps`: one line per sweep that was aggregated over fewer runs than it
+    /// has (`sweep at line 10: 4 of 6 runs`), for the command's exit code.
+    public internal(set) var incompleteSweeps: [String] = []
 
     public init(_ config: Config = Config()) {
         self.config = config
@@ -81,7 +94,13 @@ public final class ExperimentRuntime: ExperimentStatements {
             throw ScriptError(.io, e.description)
         }
         runDirectory = dir
+        if config.reusesRunDirectory {
+            try removeOwnMetrics(dir)
+            if !quiet { FileHandle.standardError.write(Data("run directory: \(dir.url.path) (continued)\n".utf8)) }
+            return dir
+        }
         if let text = config.scriptText { try dir.write(text, to: "script.exp") }
+        try config.command?.write(to: dir.url)
         var settings: [String: Any] = [
             "exp_version": ExpVersion.string,
             "script": config.scriptPath ?? "<repl>",
@@ -96,10 +115,29 @@ public final class ExperimentRuntime: ExperimentStatements {
         return dir
     }
 
-    /// The run's metric log (creates the run directory).
+    /// A run that continues in its directory logs its own series again from the start: the
+    /// earlier files would otherwise get the same rows twice (the combinations' are kept).
+    private func removeOwnMetrics(_ dir: RunDirectory) throws {
+        for name in MetricLog.fileNames {
+            let url = dir.file(name)
+            guard FileManager.default.fileExists(atPath: url.path) else { continue }
+            do { try FileManager.default.removeItem(at: url) } catch {
+                throw ScriptError(.io, "cannot replace \(url.path): \(FileIO.reason(error))")
+            }
+        }
+    }
+
+    /// The metric log (creates the run directory). While a sweep combination runs, its own log,
+    /// in its directory (a sweep keeps every run's metrics). A sweep's child process logs
+    /// its code outside the sweep in memory only: the run that started it writes those files.
     func metricLog() throws -> MetricLog {
         if let metrics { return metrics }
-        let m = MetricLog(directory: sweepCollector == nil ? try directory().url : nil)
+        let m: MetricLog
+        if sweepCollector != nil {
+            m = MetricLog(directory: fileDirectory?.url)
+        } else {
+            m = MetricLog(directory: config.sweepChild == nil ? try directory().url : nil)
+        }
         metrics = m
         return m
     }
@@ -202,6 +240,10 @@ public final class ExperimentRuntime: ExperimentStatements {
     }
 
     public func expectEvaluated(_ outcome: ExpectOutcome) { expects.append(outcome) }
+
+    /// Forgets the checks from index `n` on (a sweep combination run here: the collect step
+    /// records them again from its result).
+    func dropExpects(from n: Int) { if n < expects.count { expects.removeSubrange(n...) } }
 
     /// Writes the final files (metrics flushed, summary, report) when the script ends, however it ended.
     /// The script's exit code is already decided, so a file that cannot be written is a warning

@@ -6,11 +6,31 @@ import Lab
 /// each combination left in its directory; how the runs are started lives with the command line
 /// (the `exp` target), so nothing below it starts processes or knows CLI flags.
 public protocol SweepExecutor: AnyObject {
-    /// Runs every combination of `sweep` to its end, each leaving `SweepRunResult.fileName` in
-    /// its directory. Returns normally once all have ended, whether or not they succeeded (the
-    /// collect step reads what each one left). Throws only when runs could not be started or
-    /// were interrupted; the runs that finished keep their results.
-    func run(_ sweep: SweepWork, progress: (String) -> Void) throws
+    /// Runs the combinations of `sweep`, each leaving `SweepRunResult.fileName` in its
+    /// directory. Returns `.ended` once all have ended, whether or not they succeeded (the
+    /// collect step reads what each one left), or `.leftRunning` when they go on without this
+    /// process (a cluster job it does not wait for). Throws only when runs could not be started
+    /// or were interrupted; the runs that finished keep their results.
+    func run(_ sweep: SweepWork, progress: (String) -> Void) throws -> SweepExecution
+
+    /// True when a sweep of one combination is also given to this executor (a cluster: the
+    /// user asked for the work to run there); false runs it in this process (no process to
+    /// start for a single run).
+    var runsSingleCombinations: Bool { get }
+}
+
+extension SweepExecutor {
+    public var runsSingleCombinations: Bool { false }
+}
+
+/// How an executor's runs ended, as far as the script is concerned.
+public enum SweepExecution: Sendable {
+    /// Every combination has ended: collect their results and go on with the script.
+    case ended
+    /// The runs go on without this process (a Slurm array submitted without `--wait`): the
+    /// script stops at the sweep, and its code after the sweep runs when the results are
+    /// collected (`exp collect DIR`, or a later submission that finds every run done).
+    case leftRunning
 }
 
 /// One sweep's combinations, as an executor needs them.
@@ -25,6 +45,11 @@ public struct SweepWork: Sendable {
     /// The script's text as it was when the run started (its copy in the run directory): what
     /// every combination runs, however the file changes meanwhile.
     public let script: URL
+
+    /// The folder that holds the combinations' directories (`<run>/sweep-<line>/`).
+    public var sweepDirectory: URL { directories[0].deletingLastPathComponent() }
+    /// The whole run's directory (where `script.exp` is).
+    public var runDirectory: URL { script.deletingLastPathComponent() }
 }
 
 /// Set in a run that is one combination of a sweep: run only `index` of the sweep at

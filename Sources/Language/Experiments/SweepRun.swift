@@ -63,44 +63,53 @@ struct SweepRun {
         let generatorBefore = RandomGenerator.current
         defer { RandomGenerator.current = generatorBefore }
         let here = (line: context.span.line, column: context.span.column)
-        if let child = runtime.config.sweepChild, (child.line, child.column) == here {
+        let child = runtime.config.sweepChild
+        if let child, (child.line, child.column) == here {
             // This process is one combination of a sweep run elsewhere: run it, leave its result, stop.
-            let result = try runHere(child.index, plan, directory: URL(fileURLWithPath: child.directory), echo: false)
-            try result.write(to: URL(fileURLWithPath: child.directory))
+            let directory = URL(fileURLWithPath: child.directory)
+            let result = try runHere(child.index, plan, directory: directory)
+            try result.write(to: directory)
+            // A failed combination also says so in its log and its exit code, as a whole run
+            // would: `exp status` and `exp collect` show the log's tail.
+            if let failure = result.failure { throw failure.error(in: context.span) }
             throw ScriptEnded(.ok)
         }
         let directories = try (0..<plan.total).map { try combinationDirectory($0, plan) }
-        var results: [SweepRunResult]
-        if let executor = runtime.config.sweepExecutor, plan.total > 1, runtime.config.sweepChild == nil {
+        let collect = SweepCollect(context: context, runtime: runtime, plan: plan, directories: directories)
+        if runtime.config.collectsSweeps {
+            // `exp collect`: the runs happened elsewhere; aggregate what they left.
+            try collect.all(partial: true)
+        } else if child != nil, runtime.fileDirectory == nil {
+            // A child reaches a sweep before its own only after the run that started it has
+            // collected that sweep: its results are on disk, so it collects them rather than
+            // running every combination again.
+            try collect.all(partial: false)
+        } else if let executor = runtime.config.sweepExecutor, child == nil, plan.total > 1 || executor.runsSingleCombinations {
             let script = try runtime.directory().file("script.exp")
             guard FileManager.default.fileExists(atPath: script.path) else {
                 throw ScriptError(.runtime, "a sweep in parallel processes needs the script's text in the run directory", hint: "run with --jobs 1", span: context.span)
             }
             let work = SweepWork(line: here.line, column: here.column, directories: directories,
                                  labels: (0..<plan.total).map(plan.label), script: script)
-            try executor.run(work) { if !runtime.quiet { FileHandle.standardError.write(Data(($0 + "\n").utf8)) } }
-            results = []
-            for (k, dir) in directories.enumerated() {
-                guard let r = try SweepRunResult.read(from: dir) else {
-                    throw ScriptError(.runtime, "sweep run \(k + 1) of \(plan.total) (\(plan.label(k))) left no result in \(dir.path)",
-                                      hint: "its log is \(dir.appendingPathComponent("run.log").path)", span: context.span)
-                }
-                results.append(r)
-                try replay(r)
+            switch try executor.run(work, progress: { if !runtime.quiet { FileHandle.standardError.write(Data(($0 + "\n").utf8)) } }) {
+            case .ended: try collect.all(partial: false)
+            // The script goes on when the results are collected.
+            case .leftRunning: throw ScriptEnded(.ok)
             }
         } else {
-            results = []
             for k in 0..<plan.total {
                 if !runtime.quiet {
                     FileHandle.standardError.write(Data("sweep run \(k + 1)/\(plan.total): \(plan.label(k))\n".utf8))
                 }
-                let r = try runHere(k, plan, directory: directories[k], echo: true)
+                let checks = runtime.expects.count, failures = context.interpreter.expectFailures.count
+                let r = try runHere(k, plan, directory: directories[k])
                 try r.write(to: directories[k])
-                results.append(r)
-                try replay(r, echoed: true)
+                // Its prints and checks become this run's through the same step as a child's.
+                dropLiveEffects(checks: checks, failures: failures)
+                try collect.one(k)
             }
+            try collect.aggregate()
         }
-        try aggregate(results.map(\.metricSeries), labels: (0..<plan.total).map(plan.label))
     }
 
     /// The most combinations one sweep runs.
@@ -141,8 +150,17 @@ struct SweepRun {
         let width = String(plan.total - 1).count
         let index = String(repeating: "0", count: width - String(k).count) + String(k)
         let name = Self.fileSafe(index + "_" + plan.directoryLabel(k))
-        let base = try runtime.fileDirectory ?? runtime.directory()
-        let url = base.url.appendingPathComponent("sweep-\(context.span.line)").appendingPathComponent(name)
+        let base: URL
+        if let inner = runtime.fileDirectory {
+            base = inner.url
+        } else if let child = runtime.config.sweepChild {
+            // A child's own run directory is its combination's (`<run>/sweep-<line>/<k>_.../`);
+            // the sweeps of the script sit in the whole run's.
+            base = URL(fileURLWithPath: child.directory).deletingLastPathComponent().deletingLastPathComponent()
+        } else {
+            base = try runtime.directory().url
+        }
+        let url = base.appendingPathComponent("sweep-\(context.span.line)").appendingPathComponent(name)
         do {
             try FileIO.createDirectories(url, what: "the sweep run directory")
         } catch let e as RunError {
@@ -156,9 +174,11 @@ struct SweepRun {
         String(String(s.map { $0.isLetter || $0.isNumber || "-.=_".contains($0) ? $0 : "_" }).prefix(100))
     }
 
-    /// Runs combination `k` in this interpreter from its own seed, its files going to
-    /// `directory`. Prints go through (`echo`) or only into the result (a child's).
-    private func runHere(_ k: Int, _ plan: Plan, directory: URL, echo: Bool) throws -> SweepRunResult {
+    /// Runs combination `k` in this interpreter from its own seed, its files (figures, saves,
+    /// its own metrics.csv/metrics.jsonl/metrics.json) going to `directory`. Its prints go only
+    /// into the result; the collect step prints them. A signal that stops it leaves no result
+    /// (it did not run to its end, so it must run again).
+    private func runHere(_ k: Int, _ plan: Plan, directory: URL) throws -> SweepRunResult {
         let values = plan.values(k)
         if let s = plan.seedAxis, let n = Convert.int(values[s]), n >= 0 {
             RandomGenerator.seed(UInt64(n))
@@ -166,12 +186,21 @@ struct SweepRun {
             RandomGenerator.seed(plan.baseSeed &+ UInt64(k))
         }
         var result = SweepRunResult(index: k)
+        // A run starts afresh: metrics an earlier, stopped attempt left would get its rows twice.
+        for name in MetricLog.fileNames {
+            let url = directory.appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: url.path) else { continue }
+            do { try FileManager.default.removeItem(at: url) } catch {
+                throw ScriptError(.io, "cannot replace \(url.path) left by an earlier attempt: \(FileIO.reason(error))", span: context.span)
+            }
+        }
         let interpreter = context.interpreter
         let savedOutput = interpreter.output
         let printed = PrintedLines()
-        interpreter.output = { text in printed.lines.append(text); if echo { savedOutput(text) } }
+        interpreter.output = { text in printed.lines.append(text) }
         let checksBefore = runtime.expects.count, failuresBefore = interpreter.expectFailures.count
-        // Runs log in memory; the run's own metric log gets the aggregates afterwards.
+        // Each run has its own metric log, in its directory; the run's own log gets the
+        // aggregates afterwards.
         let outerCollector = runtime.sweepCollector, savedMetrics = runtime.swapMetrics(nil)
         let collector = SweepCollector()
         collector.begin()
@@ -193,6 +222,11 @@ struct SweepRun {
             result.failure = SweepRunResult.Failure(kind: ScriptError.Kind.runtime.rawValue, message: d.message, hint: d.hint,
                                                     file: d.span?.file.name, start: d.span?.start.offset, end: d.span?.end.offset)
         }
+        // What the combination logged is put on disk whether or not it ended well.
+        do { try runtime.metrics?.close() } catch {
+            if result.failure == nil { result.failure = SweepRunResult.Failure(ScriptError(.io, "the run's metrics files: " + ((error as? RunError)?.description ?? FileIO.reason(error)))) }
+        }
+        try interpreter.checkInterrupt(context.span)
         result.logs = (collector.runs.last ?? [:]).mapValues { SweepRunResult.Series(steps: $0.steps, values: $0.values) }
         result.printed = printed.lines
         let failures = interpreter.expectFailures[failuresBefore...].map(\.message)
@@ -203,38 +237,11 @@ struct SweepRun {
         return result
     }
 
-    /// Makes a result's prints, checks and error this run's own, as if it had run here.
-    private func replay(_ r: SweepRunResult, echoed: Bool = false) throws {
-        if !echoed {
-            for line in r.printed { context.interpreter.output(line) }
-            for c in r.checks {
-                runtime.expectEvaluated(ExpectOutcome(text: c.text, passed: c.passed, details: c.details))
-                if let message = c.failure { context.interpreter.recordExpectFailure(Diagnostic(.expect, message, at: nil)) }
-            }
-        }
-        if let failure = r.failure { throw failure.error(in: context.span) }
-    }
-
-    /// Binds every name the runs logged to its mean over runs, and records mean and std.
-    private func aggregate(_ runs: [[String: MetricSeries]], labels: [String]) throws {
-        // Aggregate every name any run logged, in first-seen order.
-        var names: [String] = []
-        for r in runs { for n in r.keys.sorted() where !names.contains(n) { names.append(n) } }
-        let main = runs.isEmpty ? nil : try runtime.metricLog()
-        for n in names {
-            let logged = runs.indices.filter { runs[$0][n] != nil }
-            let agg = AggregatedSeries(name: n, runs: logged.map { runs[$0][n]! })
-            context.setLog(n, .object(SeriesObject(aggregate: agg, runLabels: logged.map { labels[$0] })))
-            if let main {
-                main.reset(n)
-                main.reset(n + "_std")
-                for (s, (m, sd)) in zip(agg.steps, zip(agg.mean, agg.std)) {
-                    try main.record(n, step: s, value: m)
-                    try main.record(n + "_std", step: s, value: sd)
-                }
-            }
-        }
-        try main?.flush()
+    /// Forgets the checks a combination run here recorded as it ran: the collect step records
+    /// them again from its result, as it does for a run elsewhere.
+    private func dropLiveEffects(checks: Int, failures: Int) {
+        runtime.dropExpects(from: checks)
+        context.interpreter.dropExpectFailures(from: failures)
     }
 }
 

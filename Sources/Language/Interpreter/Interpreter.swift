@@ -165,6 +165,10 @@ public final class Interpreter {
         expectFailures.append(d)
     }
 
+    /// Forgets the failures from index `n` on (a sweep combination run here: the sweep's
+    /// collect step records them again from its result).
+    func dropExpectFailures(from n: Int) { if n < expectFailures.count { expectFailures.removeSubrange(n...) } }
+
     /// Counts a step against the optional budget.
     @inline(__always)
     func tick(_ span: SourceSpan?) throws {

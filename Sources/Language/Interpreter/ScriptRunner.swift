@@ -16,6 +16,9 @@ public enum ExitCode: Int32, Sendable {
     case missingInput = 66
     /// The script failed while running.
     case runtimeError = 70
+    /// `exp collect` aggregated a sweep over fewer runs than it has (some are missing or
+    /// failed), or `exp status` found runs that have not finished.
+    case incomplete = 75
     /// SIGHUP ended the run (the terminal closed).
     case hangUp = 129
     /// Ctrl-C ended the run (128 + SIGINT, as shells report it).
