@@ -37,6 +37,9 @@ public final class ExperimentRuntime: ExperimentStatements {
         /// Folders outside the run directory and the script's folder that the script may read
         /// or write (`--allow-read`, `--allow-write`).
         public var fileAccess = FileAccess()
+        /// Called at the end of a training step after Ctrl-C (the REPL's pause); nil stops the
+        /// training there instead (`exp run`).
+        public var pauseTraining: ((TrainingPause) -> TrainingPause.Decision)?
 
         public init(scriptPath: String? = nil, scriptText: String? = nil, outDirectory: String? = nil) {
             self.scriptPath = scriptPath
