@@ -105,6 +105,24 @@ public final class Interpreter {
         try execute(code, spans: statementObserver == nil ? nil : resolver.resolvedSpans)
     }
 
+    /// Resolves the whole program (so every name and call is checked) but runs only its
+    /// top-level statements that start at or after byte `offset` (`IncrementalRun`).
+    func run(_ program: Program, fromOffset offset: Int) throws {
+        let code: [Instr]
+        switch lower(program) {
+        case .success(let c): code = c
+        case .failure(let list): throw list
+        }
+        let spans = resolver.resolvedSpans
+        guard spans.count == code.count else { return try execute(code, spans: spans) }
+        let start = spans.firstIndex { $0.start.offset >= offset } ?? code.count
+        try execute(Array(code[start...]), spans: Array(spans[start...]))
+    }
+
+    func truncateExpectFailures(to count: Int) {
+        if expectFailures.count > count { expectFailures.removeSubrange(count...) }
+    }
+
     /// Runs lowered top-level code, turning script errors into diagnostics. With `spans`, the
     /// statement observer hears of each top-level statement before it runs.
     func execute(_ code: [Instr], spans: [SourceSpan]? = nil) throws {

@@ -15,6 +15,9 @@ public struct StateSnapshot {
     private let dtype: DType
     private var blocks: [(BlockObject, [Value], Set<String>)] = []
     private var optimizers: [(OptimizerObject, Double?, Schedule, GradientClip?)] = []
+    /// Frames closures captured (a function's locals that a returned closure updates); the
+    /// global frame (no parent) is the caller's to put back.
+    private var frames: [(Frame, [Value])] = []
 
     /// Captures the state reachable from `values` (the session's globals) and this thread's
     /// generator and dtype.
@@ -29,6 +32,11 @@ public struct StateSnapshot {
         switch v {
         case .list(let xs): for x in xs { visit(x, &seen) }
         case .record(let r): for x in r.values { visit(x, &seen) }
+        case .function(let f):
+            guard let c = f as? Closure, c.captured.parent != nil,
+                  seen.insert(ObjectIdentifier(c.captured)).inserted else { return }
+            frames.append((c.captured, c.captured.slots))
+            for x in c.captured.slots { visit(x, &seen) }
         case .object(let o):
             guard seen.insert(ObjectIdentifier(o)).inserted else { return }
             if let b = o as? BlockObject {
@@ -51,6 +59,7 @@ public struct StateSnapshot {
             b.frame.slots = slots
             b.frozen = frozen
         }
+        for (frame, slots) in frames where frame.slots.count == slots.count { frame.slots = slots }
         for (opt, lr, schedule, clip) in optimizers {
             if let lr, case .step(let rule) = opt.rule { rule.learningRate = lr }
             opt.schedule = schedule
