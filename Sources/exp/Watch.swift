@@ -122,6 +122,8 @@ private final class WatchLoop {
             watcher.start()
             let outcome = incremental.run(source)
             watcher.stop()
+            // What the run printed is on the screen (or in the file) before the wait.
+            fflush(nil)  // nil flushes every stream (strict concurrency has no `stdout` to name)
             if Interrupt.requested && !watcher.saved { return signalCode() }
             if outcome.reused > 0 {
                 Self.write(2, "(statements 1–\(outcome.reused) unchanged since the last run: not run again, their results and output reused; ran from line \(outcome.startLine.map(String.init) ?? "?"))\n")
