@@ -119,6 +119,12 @@ private final class WatchLoop {
             let source = SourceFile(name: path, bytes: Array(data))
             Interrupt.clear()
             let watcher = SaveWatcher(files: watchedFiles(), stamps: stamps)
+            let runner = incremental.runner
+            incremental.reportStop = { ended in
+                guard watcher.saved else { return runner.reportStop(ended) }
+                let place = ended.place.map { "\($0.file.name):\($0.line):\($0.column): " } ?? ""
+                Self.write(2, "\(place)interrupted by a save\n")
+            }
             watcher.start()
             let outcome = incremental.run(source)
             watcher.stop()

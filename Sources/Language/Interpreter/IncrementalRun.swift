@@ -38,6 +38,9 @@ public final class IncrementalRun {
     /// show again when it is reused: the screen shows the whole script's output every run.
     private var printed: [[Printed]] = []
     private enum Printed { case line(String), raw(String) }
+    /// Reports a run that a signal ended; nil reports it as `exp run` does. (`exp watch` says
+    /// when it was a save that interrupted the run.)
+    public var reportStop: ((ScriptEnded) -> Void)?
     /// Where terminal charts go: the experiments layer's `terminalOutput` should call `charted`.
     public var rawOutput: (String) -> Void = { Swift.print($0, terminator: "") }
     private var lineOutput: (String) -> Void
@@ -136,7 +139,7 @@ public final class IncrementalRun {
         do {
             try interp.run(parsed.program, fromOffset: startOffset)
         } catch let ended as ScriptEnded {
-            if ended.code != .ok { runner.reportStop(ended) }
+            if ended.code != .ok { (reportStop ?? runner.reportStop)(ended) }
             code = ended.code
         } catch let list as DiagnosticList {
             runner.report(list.items)
@@ -149,7 +152,7 @@ public final class IncrementalRun {
             code = .runtimeError
         }
         if code == .ok, runner.options.endsOnInterrupt, let s = Interrupt.signal {
-            runner.reportStop(ScriptEnded(ExitCode(signal: s)))
+            (reportStop ?? runner.reportStop)(ScriptEnded(ExitCode(signal: s)))
             code = ExitCode(signal: s)
         }
         if code == .ok, !interp.expectFailures.isEmpty {

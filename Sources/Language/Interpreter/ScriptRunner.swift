@@ -265,7 +265,7 @@ public struct ScriptRunner {
     }
 
     /// Says which signal ended the run and where.
-    func reportStop(_ ended: ScriptEnded) {
+    public func reportStop(_ ended: ScriptEnded) {
         let what = ended.code.signalName ?? "a signal"
         let place = ended.place.map { "\($0.file.name):\($0.line):\($0.column): " } ?? ""
         errorOutput("\(place)stopped by \(what); what was logged so far is kept, and the run's summary and report say it was interrupted\n")
