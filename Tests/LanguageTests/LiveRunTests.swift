@@ -162,6 +162,36 @@ import Testing
         #expect(!failed.contains("never"))
     }
 
+    @Test("the transcript of an example stands alone: balanced code blocks, every figure beside it, every check shown")
+    func exampleTranscript() throws {
+        let dir = try ExperimentRunTests.tempDir()
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/reversal_curse.exp")
+        let r = try runExp(["run", example.path, "--transcript", "--out", "run", "--quiet"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let md = Self.text(dir.appendingPathComponent("run/transcript.md"))
+        let lines = md.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.filter { $0.hasPrefix("```") }.count % 2 == 0, "unbalanced code blocks:\n\(md)")
+        let images = lines.filter { $0.hasPrefix("![") }
+        #expect(!images.isEmpty)
+        for line in images {
+            let name = line.split(separator: "(").last.map { String($0.dropLast()) } ?? ""
+            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("run/\(name)").path), "\(line)")
+        }
+        let script = try String(contentsOf: example, encoding: .utf8)
+        let expects = script.split(separator: "\n").filter { $0.hasPrefix("expect ") }.count
+        #expect(expects > 0 && Self.count("- ✅ passed: `", in: md) == expects, "\(md)")
+        // Every line of the script is in it, in order.
+        var at = md.startIndex
+        for line in script.split(separator: "\n") where !line.allSatisfy(\.isWhitespace) {
+            guard let found = md.range(of: String(line), range: at..<md.endIndex) else {
+                Issue.record("transcript.md lacks the script's line \(line)")
+                break
+            }
+            at = found.upperBound
+        }
+    }
+
     @Test("exp run: Ctrl-C in deep recursion ends the run at once with exit 130 and its summary written")
     func interruptRecursion() throws {
         let dir = try ExperimentRunTests.tempDir()
