@@ -170,6 +170,35 @@ struct LiveLoopTests {
         #expect(t.waitForExit() == 0)
     }
 
+    @Test("piped: a failed input leaves no trace in models, optimizers or closures' variables")
+    func failedInputRollsBackObjects() throws {
+        let dir = try makeTemporaryDirectory()
+        let input = """
+        model lin {
+          param W = zeros([2])
+        }
+        optimizer o = sgd(lr: 0.1)
+        fn counter() {
+          let n = 0
+          fn inc() {
+            n = n + 1
+            return n
+          }
+          return inc
+        }
+        let c = counter()
+        c()
+        lin.W = ones([2]); o.lr = 5; c(); let z = [1][3]
+        lin.W
+        o.lr
+        c()
+
+        """
+        let r = try runExp(["--quiet"], input: input, in: dir)
+        #expect(r.stdout == "1\ntensor([0.0, 0.0], shape: [2], dtype: float32)\n0.1\n2\n", "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stderr.contains("index 3 is out of range"))
+    }
+
     @Test("piped: :save reproduces the numbers when failed inputs drew random numbers")
     func saveAfterFailedRandomInputs() throws {
         let dir = try makeTemporaryDirectory()
