@@ -132,7 +132,7 @@ private final class WatchLoop {
             fflush(nil)  // nil flushes every stream (strict concurrency has no `stdout` to name)
             if Interrupt.requested && !watcher.saved { return signalCode() }
             if outcome.reused > 0 {
-                Self.write(2, "(statements 1–\(outcome.reused) unchanged since the last run: not run again, their results and output reused; ran from line \(outcome.startLine.map(String.init) ?? "?"))\n")
+                Self.write(2, "(statements 1–\(outcome.reused) unchanged since the last run: not run again, their results and output reused; \(outcome.startLine.map { "ran from line \($0)" } ?? "nothing after them to run"))\n")
             }
             let secs = Date().timeIntervalSince(started)
             if watcher.saved {
