@@ -22,6 +22,8 @@ extension Session {
         Command(name: "type", argument: "expr", help: "the type of an expression's value (shape and dtype for tensors)"),
         Command(name: "time", argument: "", help: "toggle printing how long each input takes"),
         Command(name: "reset", argument: "", help: "forget every definition and start over from seed 0"),
+        Command(name: "resume", argument: "", help: "continue the training that Ctrl-C paused, as if it had never stopped"),
+        Command(name: "stop", argument: "", help: "end the paused training here, as if it had finished (final log, series closed)"),
         Command(name: "quit", argument: "", help: "leave the REPL (also Ctrl-D)"),
     ]
 
@@ -50,7 +52,18 @@ extension Session {
             timing.toggle()
             output("timing \(timing ? "on" : "off")\n")
             return .ok
+        case "resume", "stop":
+            guard !pausedTrainings.isEmpty else {
+                report([Diagnostic(.runtime, "no training is paused", at: nil,
+                                   hint: "Ctrl-C during `train` pauses it at the end of the step; then :\(name) works")])
+                return .failed
+            }
+            return name == "resume" ? .resume : .stop
         case "reset":
+            guard pausedTrainings.isEmpty else {
+                report([Diagnostic(.runtime, "cannot reset while `train \(pausedTrainings[0].model)` is paused", at: nil, hint: ":stop it first")])
+                return .failed
+            }
             reset()
             output("session reset\n")
             return .ok

@@ -7,11 +7,12 @@ import Tensors
 
 // MARK: - Ctrl-C
 
-/// SIGINT outside training. At the prompt it interrupts libedit's read (the handler is
-/// installed without SA_RESTART, and forwarded to the REPL's thread, so `read` returns EINTR
-/// there) and the line is dropped. While an input runs, training catches SIGINT itself
-/// (`Interrupt`); anything else cannot stop halfway, so the first Ctrl-C says so and a second
-/// one quits.
+/// SIGINT in the REPL. At the prompt it interrupts libedit's read (the handler is installed
+/// without SA_RESTART, and forwarded to the REPL's thread, so `read` returns EINTR there) and
+/// the line is dropped. While an input runs it sets `Interrupt`'s flag: the interpreter ends the
+/// input at its next loop turn, call or op (the session rolls it back), and a training pauses
+/// at the end of its step (it catches SIGINT itself). Should an input not reach a check (one
+/// long kernel), a second Ctrl-C says so and a third quits exp.
 enum PromptSignals {
     private static let flag = Atomic<Bool>(false)
     private static let running = Atomic<Bool>(false)
@@ -32,6 +33,21 @@ enum PromptSignals {
         running.store(on, ordering: .relaxed)
     }
 
+    /// Runs a paused training's prompt: the prompt's SIGINT handler (a training replaced it with
+    /// its own) and the prompt state, then both as they were.
+    static func atPrompt<R>(_ body: () -> R) -> R {
+        var previous = sigaction()
+        sigaction(SIGINT, nil, &previous)
+        let wasRunning = running.load(ordering: .relaxed)
+        install()
+        setRunning(false)
+        defer {
+            setRunning(wasRunning)
+            sigaction(SIGINT, &previous, nil)
+        }
+        return body()
+    }
+
     /// Routes SIGINT to this thread's prompt; call from the REPL's thread.
     static func install() {
         replThread = pthread_self()
@@ -42,12 +58,13 @@ enum PromptSignals {
                 return
             }
             if PromptSignals.running.load(ordering: .relaxed) {
+                guard Interrupt.requested else { Interrupt.request(SIGINT); return }
                 if PromptSignals.warned.exchange(true, ordering: .relaxed) {
                     let text = "\ninterrupted\n"
                     _ = text.withCString { write(2, $0, strlen($0)) }
                     _exit(130)
                 }
-                let text = "\n(only training stops at Ctrl-C; press it again to quit exp)\n"
+                let text = "\n(stopping at the next loop turn, call or op; press Ctrl-C again to quit exp)\n"
                 _ = text.withCString { write(2, $0, strlen($0)) }
                 return
             }

@@ -41,7 +41,15 @@ public enum REPL {
         return (home as NSString).appendingPathComponent(".exp_history")
     }
 
-    private final class Box { var collector: InputCollector; init(_ c: InputCollector) { collector = c } }
+    private final class Box {
+        var collector: InputCollector
+        /// Set when `:quit` or Ctrl-D came at a pause: the training stops, then the REPL ends.
+        var quitting = false
+        init(_ c: InputCollector) { collector = c }
+    }
+
+    /// How a prompt's read loop ended.
+    private enum LoopEnd { case end, quit, resume, stop }
 
     private static func loop(_ configuration: Configuration) -> Int32 {
         let interactive = isatty(0) != 0
@@ -53,19 +61,19 @@ public enum REPL {
         let box = Box(InputCollector(blankLineEnds: interactive))
         var failures = 0
 
-        func submit(_ text: String) -> Bool {
+        func submit(_ text: String) -> Session.Outcome {
             PromptSignals.setRunning(true)
             defer { PromptSignals.setRunning(false) }
             let outcome = session.handle(text)
             if outcome == .failed { failures += 1 }
-            return outcome != .quit
+            return outcome
         }
 
         guard interactive, let editor = LineEditor(historyPath: configuration.historyPath ?? defaultHistoryPath()) else {
             // Piped: plain lines, no prompt, no editing.
             while let line = readLine(strippingNewline: true) {
                 switch box.collector.add(line) {
-                case .complete(let text): if !submit(text) { return failures > 0 ? 1 : 0 }
+                case .complete(let text): if submit(text) == .quit { return failures > 0 ? 1 : 0 }
                 case .needMore, .empty: continue
                 }
             }
@@ -73,26 +81,57 @@ public enum REPL {
             return failures > 0 ? 1 : 0
         }
 
+        /// Reads and runs inputs until the end of input, `:quit`, or (at a pause) `:resume`/`:stop`.
+        func prompt(paused: Bool) -> LoopEnd {
+            while !box.quitting {
+                let p = box.collector.isContinuing ? "...> " : paused ? "paused> " : "exp> "
+                switch editor.read(prompt: p) {
+                case .end:
+                    Session.writeStandardOutput("\n")
+                    if paused { box.collector.reset(); return .end }
+                    if let text = box.collector.finish() { _ = submit(text) }
+                    return .end
+                case .interrupted:
+                    box.collector.reset()
+                    Session.writeStandardOutput("^C\n")
+                case .line(let line):
+                    // A multi-line input recalled from the history comes back as one line with
+                    // newlines: it is collected line by line, as typed.
+                    for piece in line.split(separator: "\n", omittingEmptySubsequences: false) {
+                        guard case .complete(let text) = box.collector.add(String(piece)) else { continue }
+                        // The whole input is one history entry, so Up recalls all of it.
+                        editor.remember(text)
+                        switch submit(text) {
+                        case .quit: return .quit
+                        case .resume: return .resume
+                        case .stop: return .stop
+                        case .ok, .failed: continue
+                        }
+                    }
+                }
+            }
+            return .quit
+        }
+
         PromptSignals.install()
         editor.completer = { Completer(session: session).complete($0) }
         editor.context = { box.collector.pendingText }
-        Session.writeStandardOutput("exp \(ExpVersion.string) — :help for help, :quit or Ctrl-D to leave\n")
-        while true {
-            switch editor.read(prompt: box.collector.isContinuing ? "...> " : "exp> ") {
-            case .end:
-                Session.writeStandardOutput("\n")
-                if let text = box.collector.finish() { _ = submit(text) }
-                return 0
-            case .interrupted:
-                box.collector.reset()
-                Session.writeStandardOutput("^C\n")
-            case .line(let line):
-                editor.remember(line)
-                switch box.collector.add(line) {
-                case .complete(let text): if !submit(text) { return 0 }
-                case .needMore, .empty: continue
+        session.pauseLoop = { _ in
+            PromptSignals.atPrompt {
+                let outer = box.collector
+                box.collector = InputCollector(blankLineEnds: true)
+                defer { box.collector = outer }
+                switch prompt(paused: true) {
+                case .resume: return .resume
+                case .stop: return .stop
+                case .end, .quit:
+                    box.quitting = true
+                    return .stop
                 }
             }
         }
+        Session.writeStandardOutput("exp \(ExpVersion.string) — :help for help, :quit or Ctrl-D to leave\n")
+        _ = prompt(paused: false)
+        return 0
     }
 }

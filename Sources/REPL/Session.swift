@@ -39,6 +39,10 @@ public final class Session {
         case failed
         /// `:quit`.
         case quit
+        /// `:resume` at a paused training's prompt.
+        case resume
+        /// `:stop` at a paused training's prompt.
+        case stop
     }
 
     public let options: Options
@@ -59,6 +63,16 @@ public final class Session {
     public private(set) var ghostNames: Set<String> = []
     /// Names the prelude defined (left out of `:vars`).
     public private(set) var preludeNames: Set<String> = []
+    /// Runs the prompt of a training that Ctrl-C paused and returns what the user chose
+    /// (`:resume` or `:stop`); the REPL sets it. Nil (piped input): a pause stops the training.
+    public var pauseLoop: ((TrainingPause) -> TrainingPause.Decision)?
+    /// The trainings paused now, outermost first (a pause's input may train and pause again).
+    public private(set) var pausedTrainings: [TrainingPause] = []
+    /// Inputs typed while a training was paused: recorded (as comments) after the training's
+    /// own input, with the pause they were typed at.
+    private var pauseEntries: [(text: String, pause: TrainingPause)] = []
+    /// Set when the running input's training ended with `:stop` (its `:save` note says so).
+    private var stoppedTraining: TrainingPause?
 
     public init(options: Options = Options(),
                 output: @escaping (String) -> Void = { Session.writeStandardOutput($0) },
@@ -83,8 +97,12 @@ public final class Session {
         config.quiet = options.quiet
         config.fileAccess = options.fileAccess
         config.terminalOutput = { [unowned self] in self.output($0) }
+        config.pauseTraining = { [unowned self] in self.pause($0) }
         runtime = ExperimentRuntime(config)
-        interpreter = Interpreter(options: Interpreter.Options(),
+        var interpreterOptions = Interpreter.Options()
+        // Ctrl-C ends the input at its next loop turn, call or op; the session rolls it back.
+        interpreterOptions.endsOnInterrupt = true
+        interpreter = Interpreter(options: interpreterOptions,
                                   experiments: runtime, output: { [unowned self] in self.output($0 + "\n") })
         transcript.clear()
         ghostNames = []
@@ -125,6 +143,10 @@ public final class Session {
         let program = parsed.result.program
         if program.statements.isEmpty { return .ok }
         let started = DispatchTime.now()
+        let outerEntries = pauseEntries
+        pauseEntries = []
+        stoppedTraining = nil
+        defer { if !pausedTrainings.isEmpty { pauseEntries = outerEntries + pauseEntries } }
         guard let value = execute(program) else { return .failed }
         var echoed: Range<Int>? = nil
         if parsed.shouldPrintValue, let last = program.statements.last {
@@ -134,8 +156,30 @@ public final class Session {
             }
         }
         showTime(since: started)
-        transcript.record(text, echoed: echoed,
-                          note: Interrupt.requested ? "interrupted with Ctrl-C in the session; this runs the full training" : nil)
+        if !pausedTrainings.isEmpty {
+            // Typed at a pause: it goes into the script after the training it paused.
+            pauseEntries.append((text, pausedTrainings[pausedTrainings.count - 1]))
+            return .ok
+        }
+        var note: String? = nil
+        if let stop = stoppedTraining {
+            note = "`train \(stop.model)` was stopped with :stop at step \(stop.stepsDone) of \(stop.steps) in the session; this runs the full training"
+        } else if Interrupt.requested {
+            note = "interrupted with Ctrl-C in the session; this runs the full training"
+        }
+        transcript.record(text, echoed: echoed, note: note)
+        // A pause's inputs saw the training half done (and `step`, and the generator at that
+        // step): run after the whole training they would mean something else, so the script
+        // keeps them as comments and runs the training as an uninterrupted run would.
+        var lastPause: (String, Int)? = nil
+        for entry in pauseEntries {
+            let place = (entry.pause.model, entry.pause.stepsDone)
+            let note = lastPause.map { $0.0 == place.0 && $0.1 == place.1 } == true ? nil
+                : "typed while `train \(place.0)` was paused after step \(place.1) (kept as comments: the script trains without pausing)"
+            lastPause = place
+            transcript.record(entry.text.split(separator: "\n", omittingEmptySubsequences: false).map { "# " + $0 }.joined(separator: "\n"), note: note)
+        }
+        pauseEntries = []
         return .ok
     }
 
@@ -167,6 +211,7 @@ public final class Session {
         let before = Set(interpreter.globalNames)
         let saved = definedNames.map { ($0, interpreter.global($0) ?? .none) }
         let dtype = DefaultDType.float
+        let snapshot = StateSnapshot(globals: saved.map(\.1))
         do {
             let value = try interpreter.runREPL(program)
             let after = Set(interpreter.globalNames)
@@ -181,7 +226,12 @@ public final class Session {
             for name in ghostNames { interpreter.setGlobal(name, .none) }
             for (name, value) in saved { interpreter.setGlobal(name, value) }
             DefaultDType.float = dtype
-            report(error)
+            snapshot.restore()
+            if let ended = error as? ScriptEnded {
+                reportInterrupt(ended)
+            } else {
+                report(error)
+            }
             return nil
         }
     }
@@ -230,6 +280,57 @@ public final class Session {
     public func reset() {
         finish()
         start()
+    }
+
+    // MARK: - Interrupts and pauses
+
+    /// Ctrl-C ended an input: say where, and that nothing it did stayed.
+    private func reportInterrupt(_ ended: ScriptEnded) {
+        var line = "interrupted"
+        if let place = ended.place { line += " at \(place.file.name):\(place.start.line):\(place.start.column)" }
+        errorOutput(line + "; every name is as it was before this input\n")
+    }
+
+    /// A training paused at the end of a step: binds `step`, runs the pause's prompt, and puts
+    /// back what the training's next step reads (the generator, the tape, the default dtype),
+    /// so resuming gives the numbers of a run that never paused.
+    func pause(_ state: TrainingPause) -> TrainingPause.Decision {
+        guard let pauseLoop else { return .stop }
+        do { try state.flushMetrics() } catch {
+            errorOutput("cannot write the metrics so far: \(FileIO.reason(error))\n")
+        }
+        let generator = RandomGenerator.current.copy()
+        let tape = Tape.current
+        let dtype = DefaultDType.float
+        Tape.current = Tape()
+        let stepWasDefined = definedNames.contains("step")
+        let userStep = interpreter.global("step")
+        if !stepWasDefined {
+            interpreter.setGlobal("step", .int(state.stepsDone))
+            definedNames.insert("step")
+            ghostNames.remove("step")
+        }
+        pausedTrainings.append(state)
+        var banner = "\npaused `train \(state.model)` after step \(state.stepsDone) of \(state.steps)"
+        if let loss = state.loss { banner += " (loss \(Format.float(loss)))" }
+        banner += ": look, plot or change anything; :resume continues, :stop ends the training here\n"
+        errorOutput(banner)
+        let decision = interpreter.withInterrupts(deferred: false) { pauseLoop(state) }
+        pausedTrainings.removeLast()
+        if !stepWasDefined {
+            // `step` belongs to the pause: afterwards it reads as unknown again.
+            interpreter.setGlobal("step", userStep ?? .none)
+            definedNames.remove("step")
+            ghostNames.insert("step")
+        }
+        RandomGenerator.current = generator
+        Tape.current = tape
+        DefaultDType.float = dtype
+        Interrupt.clear()
+        if decision == .stop { stoppedTraining = state }
+        errorOutput(decision == .resume ? "resuming `train \(state.model)` at step \(state.stepsDone)\n"
+                                        : "stopping `train \(state.model)` at step \(state.stepsDone) of \(state.steps)\n")
+        return decision
     }
 
     // MARK: - Output

@@ -27,6 +27,16 @@ public final class RandomGenerator {
         self.key = (UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32))
     }
 
+    /// An independent generator at the same position of the same stream: what it draws next is
+    /// what this one would (the REPL keeps one to roll the stream back when an input fails).
+    public func copy() -> RandomGenerator {
+        let g = RandomGenerator(seed: seed)
+        g.counter = counter
+        g.block = block
+        g.used = used
+        return g
+    }
+
     // MARK: - Per-thread current generator
 
     private final class Holder { var generator = RandomGenerator(seed: 0) }

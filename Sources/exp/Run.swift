@@ -26,6 +26,9 @@ struct Run: ParsableCommand {
     @Flag(help: "With --out: replace an earlier run in that directory instead of refusing.")
     var force = false
 
+    @Flag(help: "Write transcript.md in the run directory: each statement with what it printed, its checks and its figures.")
+    var transcript = false
+
     @Option(help: ArgumentHelp("Where plots go: files (SVG in the run directory) or terminal (also drawn here).", valueName: "mode"))
     var plots: String = "files"
 
@@ -112,6 +115,7 @@ struct Run: ParsableCommand {
                                       uniquingKeysWith: { _, b in b })
         var runner = ScriptRunner(options: options)
         runner.color = DiagnosticRenderer.standardErrorIsTerminal
+        runner.transcript = transcript && sweepChild == nil
         let made = MadeRuntime()
         runner.makeExperiments = { let r = ExperimentRuntime(config); made.runtime = r; return r }
         // Ctrl-C, SIGTERM and SIGHUP stop the run between steps and statements, and it still

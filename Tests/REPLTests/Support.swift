@@ -82,7 +82,7 @@ final class TerminalSession {
     /// Where the next `expect` starts looking.
     private var mark = 0
 
-    init(directory: URL, environment: [String: String], columns: UInt16 = 100) throws {
+    init(directory: URL, environment: [String: String], columns: UInt16 = 100, arguments: [String] = []) throws {
         var master: Int32 = -1, slave: Int32 = -1
         var size = winsize(ws_row: 40, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
         guard openpty(&master, &slave, nil, nil, &size) == 0 else { throw TerminalError("openpty failed") }
@@ -114,7 +114,7 @@ final class TerminalSession {
         posix_spawnattr_setsigdefault(&attributes, &defaults)
 
         // The shell only changes directory, then becomes exp.
-        let command = "cd '\(directory.path)' && exec '\(ExpBinary.path)'"
+        let command = "cd '\(directory.path)' && exec '\(ExpBinary.path)'" + arguments.map { " '\($0)'" }.joined()
         let words: [String] = ["/bin/sh", "-c", command]
         let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }

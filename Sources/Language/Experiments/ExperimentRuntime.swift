@@ -49,6 +49,9 @@ public final class ExperimentRuntime: ExperimentStatements {
         /// `exp collect`: a sweep runs nothing; it aggregates the combinations that finished
         /// and says which are missing or failed (`incompleteSweeps`).
         public var collectsSweeps = false
+        /// Called at the end of a training step after Ctrl-C (the REPL's pause); nil stops the
+        /// training there instead (`exp run`).
+        public var pauseTraining: ((TrainingPause) -> TrainingPause.Decision)?
 
         public init(scriptPath: String? = nil, scriptText: String? = nil, outDirectory: String? = nil) {
             self.scriptPath = scriptPath

@@ -114,16 +114,35 @@ final class TrainRun {
         trainer.progress = runtime.quiet ? nil : Progress(total: steps, label: "train \(modelName)")
         let report: TrainReport
         var current = 0
+        var done = 0
+        var lastLoss: Double?
+        var stopped = false
+        let pauses = runtime.config.pauseTraining
+        if let pauses {
+            // The REPL pauses at the end of the step: the step is left whole, so resuming
+            // continues exactly where an uninterrupted run would be.
+            trainer.shouldStop = { [unowned self] in
+                guard Interrupt.requested else { return false }
+                Interrupt.clear()
+                if pauses(self.pauseState(done: done, of: steps, loss: lastLoss)) == .resume { return false }
+                stopped = true
+                return true
+            }
+        }
         do {
-            report = try trainer.run(steps: steps, loss: { step, leaves in
-                current = step
-                try self.model.setTrainableVariables(leaves)
-                return try self.loss(step: Double(step), batch: self.batch(step: step))
-            }, log: { step, _ in
-                try self.log(at: Double(step), final: step == steps, interval: { Double(step).truncatingRemainder(dividingBy: $0) == 0 })
-            }, afterStep: { _ in
-                _ = try self.model.callMethod("after_step", [])
-            })
+            report = try interpreter.withInterrupts(deferred: pauses != nil) {
+                try trainer.run(steps: steps, loss: { step, leaves in
+                    current = step
+                    try self.model.setTrainableVariables(leaves)
+                    return try self.loss(step: Double(step), batch: self.batch(step: step))
+                }, log: { step, value in
+                    if step < steps { lastLoss = value }
+                    try self.log(at: Double(step), final: step == steps, interval: { Double(step).truncatingRemainder(dividingBy: $0) == 0 })
+                }, afterStep: { step in
+                    _ = try self.model.callMethod("after_step", [])
+                    done = step + 1
+                })
+            }
         } catch let e as NonFiniteError {
             throw ScriptError(.runtime, "\(e.metric) became \(Format.float(e.value)) at step \(e.step) of training \(modelName); training stopped",
                               hint: "metrics logged so far are kept; try a smaller learning rate or `clip 1.0`", span: lossExpr.span)
@@ -135,7 +154,7 @@ final class TrainRun {
             throw e
         }
         try runtime.metrics?.flush()
-        summarize(steps: report.stepsDone, of: steps, msPerStep: report.medianStepMs, loss: report.finalLoss, interrupted: report.interrupted)
+        summarize(steps: report.stepsDone, of: steps, msPerStep: report.medianStepMs, loss: report.finalLoss, interrupted: report.interrupted && !stopped)
         runtime.trainReports.append(report)
     }
 
@@ -269,11 +288,18 @@ final class TrainRun {
     }
 
     /// Binds each logged name to its series (also when training stopped early).
-    private func bindSeries() {
+    /// Where the training stands at a pause, with its series so far bound under their names
+    /// (a pause in a sweep's run binds without collecting: the run collects once, at its end).
+    private func pauseState(done: Int, of steps: Int, loss: Double?) -> TrainingPause {
+        bindSeries(collect: false)
+        return TrainingPause(model: modelName, stepsDone: done, steps: steps, loss: loss, flushMetrics: { [runtime] in try runtime.metrics?.flush() })
+    }
+
+    private func bindSeries(collect: Bool = true) {
         guard let metrics = runtime.metrics else { return }
         for name in logged {
             if let s = metrics.scalars[name] {
-                runtime.sweepCollector?.collect(s)
+                if collect { runtime.sweepCollector?.collect(s) }
                 context.setLog(name, .object(SeriesObject(s)))
             } else if let t = metrics.tensors[name] {
                 context.setLog(name, .object(TensorSeriesObject(t)))

@@ -224,6 +224,8 @@ extension Interpreter {
 
     /// Calls a builtin, pointing errors at the argument they blame (or the call).
     func callBuiltin(_ b: Builtin, _ a: Arguments, _ args: [CodeArgument], span: SourceSpan, receiverShift: Bool) throws -> Value {
+        // Between tensor ops: a long chain of kernels stops at the next one on Ctrl-C.
+        try checkInterrupt(span)
         do {
             return try b.call(a, CallContext(self))
         } catch var e as ScriptError {

@@ -29,6 +29,8 @@ public final class Interpreter {
     public let options: Options
     /// Where `print` writes (stdout unless replaced).
     public var output: (String) -> Void
+    /// Told of each top-level statement of `run` just before it runs (`--transcript`).
+    public var statementObserver: ((SourceSpan) -> Void)?
     /// The experiments layer (train, plot, sweep, save, load).
     public var experiments: ExperimentStatements
     /// Failed `expect`s so far, as diagnostics (the run continues; the exit code becomes 1).
@@ -42,6 +44,16 @@ public final class Interpreter {
     /// Measures the stack left at every call, so deep recursion is an error, never a crash.
     var stackGuard = StackGuard()
     var steps = 0
+    /// Above 0 while a training that pauses at the end of its step runs (`checkInterrupt`).
+    public internal(set) var interruptsDeferred = 0
+
+    /// Runs `body` with interrupt checks on or off (a pause's inputs are interruptible again).
+    public func withInterrupts<R>(deferred: Bool, _ body: () throws -> R) rethrows -> R {
+        let saved = interruptsDeferred
+        interruptsDeferred = deferred ? saved + 1 : 0
+        defer { interruptsDeferred = saved }
+        return try body()
+    }
 
     public init(options: Options = Options(), experiments: ExperimentStatements? = nil,
                 output: @escaping (String) -> Void = { Swift.print($0) }) {
@@ -90,13 +102,35 @@ public final class Interpreter {
         case .success(let c): code = c
         case .failure(let list): throw list
         }
-        try execute(code)
+        try execute(code, spans: statementObserver == nil ? nil : resolver.resolvedSpans)
     }
 
-    /// Runs lowered top-level code, turning script errors into diagnostics.
-    func execute(_ code: [Instr]) throws {
+    /// Resolves the whole program (so every name and call is checked) but runs only its
+    /// top-level statements that start at or after byte `offset` (`IncrementalRun`).
+    func run(_ program: Program, fromOffset offset: Int) throws {
+        let code: [Instr]
+        switch lower(program) {
+        case .success(let c): code = c
+        case .failure(let list): throw list
+        }
+        let spans = resolver.resolvedSpans
+        guard spans.count == code.count else { return try execute(code, spans: spans) }
+        let start = spans.firstIndex { $0.start.offset >= offset } ?? code.count
+        try execute(Array(code[start...]), spans: Array(spans[start...]))
+    }
+
+    func truncateExpectFailures(to count: Int) {
+        if expectFailures.count > count { expectFailures.removeSubrange(count...) }
+    }
+
+    /// Runs lowered top-level code, turning script errors into diagnostics. With `spans`, the
+    /// statement observer hears of each top-level statement before it runs.
+    func execute(_ code: [Instr], spans: [SourceSpan]? = nil) throws {
         do {
-            for i in code { try executeInstruction(i, globals) }
+            for (k, i) in code.enumerated() {
+                if let spans, k < spans.count { statementObserver?(spans[k]) }
+                try executeInstruction(i, globals)
+            }
         } catch let e as ScriptError {
             throw e.diagnostic
         } catch let e as TensorError {
@@ -180,9 +214,11 @@ public final class Interpreter {
     }
 
     /// Ends the script here when a signal asked it to (one relaxed atomic load otherwise).
+    /// Inside a training that pauses on Ctrl-C (the REPL's) the check waits for the end of the
+    /// step instead, so the training is left whole to resume.
     @inline(__always)
     func checkInterrupt(_ span: SourceSpan?) throws {
-        if options.endsOnInterrupt, let s = Interrupt.signal { throw ScriptEnded(ExitCode(signal: s), at: span) }
+        if options.endsOnInterrupt, let s = Interrupt.signal, interruptsDeferred == 0 { throw ScriptEnded(ExitCode(signal: s), at: span) }
     }
 }
 

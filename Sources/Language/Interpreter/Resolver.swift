@@ -51,6 +51,8 @@ final class Resolver {
     var sweepFrames: [FrameScope] = []
     /// Top-level names of the main script, for the `--set` error message.
     var topLevelNames: [String] = []
+    /// The statement each top-level instruction of the last `resolveFile` came from.
+    var resolvedSpans: [SourceSpan] = []
 
     /// Reads an imported file (the experiments layer decides where a script may read).
     var readImport: (String, SourceSpan?) throws -> Data = { path, span in
@@ -180,7 +182,13 @@ final class Resolver {
             }
         }
         var out: [Instr] = []
-        for s in program.statements { if let i = resolveStatement(s) { out.append(i) } }
+        resolvedSpans = []
+        for s in program.statements {
+            if let i = resolveStatement(s) {
+                out.append(i)
+                resolvedSpans.append(s.span)
+            }
+        }
         for name in declared { pending.remove(name) }
         return out
     }

@@ -1,4 +1,5 @@
 import Autodiff
+import Lab
 import Foundation
 import Tensors
 
@@ -63,6 +64,8 @@ public struct ScriptRunner {
     public var makeExperiments: (() -> ExperimentStatements)?
     /// Load the bundled prelude before the script.
     public var loadPrelude = true
+    /// Write `transcript.md` in the run directory (`exp run --transcript`).
+    public var transcript = false
 
     public init(options: Interpreter.Options = Interpreter.Options(),
                 output: @escaping (String) -> Void = { Swift.print($0) },
@@ -145,17 +148,35 @@ public struct ScriptRunner {
             let parsed = Parser.parse(source)
             if parsed.hasErrors { report(parsed.diagnostics); return .scriptError }
             let interp = makeInterpreter()
-            let code = execute(parsed.program, interp)
+            var runner = self
+            var transcript: RunTranscript? = nil
+            if self.transcript, let runtime = interp.experiments as? ExperimentRuntime {
+                let t = RunTranscript(source: source, runtime: runtime)
+                transcript = t
+                let print = interp.output
+                interp.output = { t.printed($0 + "\n"); print($0) }
+                let errors = errorOutput
+                runner.errorOutput = { t.failed($0); errors($0) }
+            }
+            // The prelude runs before the observer is set: the transcript shows the script only.
+            let code = runner.execute(parsed.program, interp, observe: transcript.map { t in { t.begin($0) } })
+            if let transcript {
+                do { try transcript.write(exitCode: code) } catch {
+                    errorOutput("warning: could not write transcript.md: \((error as? ScriptError)?.message ?? FileIO.reason(error))\n")
+                }
+            }
             // The experiments layer writes its summary and report whatever the outcome.
             interp.experiments.finish(exitCode: code.rawValue)
             return code
         }
     }
 
-    private func execute(_ program: Program, _ interp: Interpreter) -> ExitCode {
+    private func execute(_ program: Program, _ interp: Interpreter, observe: ((SourceSpan) -> Void)? = nil) -> ExitCode {
         if let code = prelude(interp) { return code }
         if let code = checkOverrides(interp, program) { return code }
         if let s = options.overrides["seed"], let n = Convert.int(s), n >= 0 { RandomGenerator.seed(UInt64(n)) }
+        interp.statementObserver = observe
+        defer { interp.statementObserver = nil }
         do {
             try interp.run(program)
         } catch let ended as ScriptEnded {
@@ -250,7 +271,7 @@ public struct ScriptRunner {
     }
 
     /// Says which signal ended the run and where.
-    func reportStop(_ ended: ScriptEnded) {
+    public func reportStop(_ ended: ScriptEnded) {
         let what = ended.code.signalName ?? "a signal"
         let place = ended.place.map { "\($0.file.name):\($0.line):\($0.column): " } ?? ""
         errorOutput("\(place)stopped by \(what); what was logged so far is kept, and the run's summary and report say it was interrupted\n")
