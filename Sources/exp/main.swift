@@ -9,7 +9,7 @@ struct Exp: ParsableCommand {
         commandName: "exp",
         abstract: "Run small experiment scripts about how transformers learn.",
         version: "0.1.0",
-        subcommands: [Run.self, Check.self, Repl.self, Bench.self],
+        subcommands: [Run.self, Check.self, Repl.self, Bench.self, Compare.self],
         defaultSubcommand: Repl.self)
 }
 

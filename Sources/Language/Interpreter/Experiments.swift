@@ -17,6 +17,11 @@ public protocol ExperimentStatements: AnyObject {
     func expectEvaluated(_ outcome: ExpectOutcome)
     /// Called once when the script has ended, however it ended, with its exit code.
     func finish(exitCode: Int32)
+    /// Told about the interpreter that runs its statements, when that is made (for the values
+    /// of the script's top-level `let`s in settings.json).
+    func attach(_ interpreter: Interpreter)
+    /// Told about every line the script prints (for the report).
+    func printed(_ line: String)
     /// A file the script reads (an import, a data file a builtin loads), if the script may
     /// read it (`FileAccess`); an error at `span` otherwise.
     func readAllowedFile(_ path: String, span: SourceSpan?) throws -> Data
@@ -28,6 +33,8 @@ public protocol ExperimentStatements: AnyObject {
 extension ExperimentStatements {
     public func expectEvaluated(_ outcome: ExpectOutcome) {}
     public func finish(exitCode: Int32) {}
+    public func attach(_ interpreter: Interpreter) {}
+    public func printed(_ line: String) {}
     /// Without an experiments layer (the core language alone, as in its unit tests) there is no
     /// run directory to confine a script to: imports read any file. `exp` always installs one.
     public func readAllowedFile(_ path: String, span: SourceSpan?) throws -> Data {
