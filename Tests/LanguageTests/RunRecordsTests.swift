@@ -184,6 +184,8 @@ import Testing
         try FileManager.default.createDirectory(at: notRun, withIntermediateDirectories: true)
         let r = try Self.exp(["compare", a.path, notRun.path], in: dir)
         #expect(r.status == 66 && r.stderr.contains("\(notRun.path) is not a run directory"), "\(r.stderr)")
+        let folder = try Self.exp(["compare", a.path, dir.path], in: dir)
+        #expect(folder.status == 66 && folder.stderr.contains("it holds runs (a): pass those"), "\(folder.stderr)")
         let missing = try Self.exp(["compare", a.path, dir.appendingPathComponent("nope").path], in: dir)
         #expect(missing.status == 66 && missing.stderr.contains("no such directory"), "\(missing.stderr)")
         let twice = try Self.exp(["compare", a.path, a.path + "/"], in: dir)

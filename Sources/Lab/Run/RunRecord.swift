@@ -32,7 +32,13 @@ public struct RunRecord: Sendable {
         let parentSettings = directory.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("settings.json")
         let hasCSV = fm.fileExists(atPath: csv.path), hasSettings = fm.fileExists(atPath: settingsURL.path)
         guard hasCSV || hasSettings || (combination != nil && fm.fileExists(atPath: parentSettings.path)) else {
-            throw RunError.format("\(directory.path) is not a run directory: it has no metrics.csv or settings.json")
+            // A folder of runs (`runs/<script>/`) is the likely mistake: name the runs inside.
+            // An unreadable folder lists nothing, and the error stays the plain one.
+            let inside = ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? []).sorted().filter {
+                fm.fileExists(atPath: directory.appendingPathComponent($0).appendingPathComponent("metrics.csv").path)
+            }
+            let hint = inside.isEmpty ? "" : "; it holds runs (\(inside.prefix(3).joined(separator: ", "))\(inside.count > 3 ? ", ..." : "")): pass those"
+            throw RunError.format("\(directory.path) is not a run directory: it has no metrics.csv or settings.json" + hint)
         }
         guard hasCSV else {
             throw RunError.format("\(directory.path) logged no metrics (no metrics.csv): a run without a train or log has nothing to compare")

@@ -35,7 +35,7 @@ struct ReportPage {
             body += "<h2>Figures</h2>\n<div class=\"figures\">\n"
             for f in runtime.figures {
                 let caption = runtime.figureTitles[f.name].map { "\(esc($0)) <span class=\"file\">\(esc(f.name))</span>" } ?? esc(f.name)
-                body += "<figure>\(Self.inlineSVG(f.svg))<figcaption>\(caption)</figcaption></figure>\n"
+                body += "<figure\(Self.isWide(f.svg) ? " class=\"wide\"" : "")>\(Self.inlineSVG(f.svg))<figcaption>\(caption)</figcaption></figure>\n"
             }
             body += "</div>\n"
         }
@@ -93,6 +93,13 @@ struct ReportPage {
 
     private func num(_ x: Double) -> String { Format.float(x) }
 
+    /// True for a figure wider than two ordinary panels (a grid of heatmaps): it takes a whole
+    /// row of the report's grid, so its panels are not shrunk to a quarter.
+    static func isWide(_ svg: String) -> Bool {
+        guard let r = svg.range(of: " width=\""), let end = svg[r.upperBound...].firstIndex(of: "\"") else { return false }
+        return (Double(svg[r.upperBound..<end]) ?? 0) > 1000
+    }
+
     /// An SVG document as an element of the page (its XML declaration removed).
     static func inlineSVG(_ svg: String) -> String {
         guard svg.hasPrefix("<?xml"), let end = svg.range(of: "?>") else { return svg }
@@ -115,7 +122,8 @@ struct ReportPage {
         td:first-child, th:first-child { text-align: left; } table.settings th { text-align: left; } table.settings td { text-align: left; font-family: ui-monospace, monospace; font-size: .9em; }
         pre { background: #f6f8fa; padding: .8em; overflow-x: auto; font-size: .85em; line-height: 1.4; }
         pre.output { max-height: 30em; overflow-y: auto; }
-        .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 1em; }
+        .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 1em; align-items: start; }
+        figure.wide { grid-column: 1 / -1; }
         figure { margin: 0; border: 1px solid #eee; padding: .4em; } figure svg { width: 100%; height: auto; }
         figcaption { text-align: center; color: #333; font-size: .95em; } figcaption .file { color: #888; font-size: .85em; margin-left: .4em; }
         .note { color: #666; font-size: .9em; }
