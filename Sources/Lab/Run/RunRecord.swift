@@ -13,6 +13,9 @@ public struct RunRecord: Sendable {
     public let metrics: [MetricSeries]
     /// Flattened settings: a top-level let by its name, `seed`, `precision`, `git.commit`...
     public let settings: [String: String]
+    /// Settings this run was told (`--set` names, a sweep combination's values): the knobs
+    /// that label its curves, where lets computed from them (a final accuracy) only differ.
+    public let chosen: Set<String>
 
     /// Settings that say nothing about how a run differs (its start time, the path it ran
     /// from, the `--set` texts, which its lets already show).
@@ -48,9 +51,14 @@ public struct RunRecord: Sendable {
         if combination != nil, fm.fileExists(atPath: parentSettings.path) {
             settings = try flatten(parentSettings)
         }
+        var chosen = Set((combination ?? []).map(\.0))
         for (k, v) in combination ?? [] { settings[k] = v }
-        if hasSettings { for (k, v) in try flatten(settingsURL) { settings[k] = v } }
-        return RunRecord(directory: directory, metrics: metrics, settings: settings)
+        if hasSettings {
+            for (k, v) in try flatten(settingsURL) { settings[k] = v }
+            chosen.formUnion(try overrideNames(settingsURL))
+        }
+        if combination != nil, fm.fileExists(atPath: parentSettings.path) { chosen.formUnion(try overrideNames(parentSettings)) }
+        return RunRecord(directory: directory, metrics: metrics, settings: settings, chosen: chosen)
     }
 
     /// The name a figure's legend uses when settings do not tell runs apart: the directory,
@@ -132,6 +140,12 @@ public struct RunRecord: Sendable {
             }
         }
         return out
+    }
+
+    /// The `--set` names in settings.json (`seed` included when it was set).
+    static func overrideNames(_ url: URL) throws -> [String] {
+        let object = try JSONSerialization.jsonObject(with: try FileIO.read(url)) as? [String: Any]
+        return ((object?["overrides"] as? [String: Any]) ?? [:]).keys.map { $0 }
     }
 
     /// A JSON value in one line: numbers and strings bare, anything else as compact JSON.

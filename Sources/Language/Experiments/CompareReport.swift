@@ -15,7 +15,8 @@ public struct CompareReport {
     public let shared: [String]
     /// Metrics some runs logged and others did not (named in the report, not drawn).
     public let unshared: [String]
-    /// Settings whose values are not the same in every run (absent counts as a value), sorted.
+    /// Settings whose values are not the same in every run (absent counts as a value): the
+    /// ones a run was told (`--set`, sweep values) first, then lets, then the run's own entries.
     public let differing: [String]
     /// Each run's curve label.
     public let labels: [String]
@@ -45,7 +46,10 @@ public struct CompareReport {
             throw RunError.format("no metric is logged by every run (\(listing)); compare runs that log the same names")
         }
         let keys = Set(runs.flatMap { $0.settings.keys })
-        differing = keys.filter { k in Set(runs.map { $0.settings[k] ?? "—" }).count > 1 }.sorted(by: CompareReport.settingOrder)
+        let sorted = keys.filter { k in Set(runs.map { $0.settings[k] ?? "—" }).count > 1 }.sorted(by: CompareReport.settingOrder)
+        // The settings the runs were told first (they explain the rest).
+        let chosen = Set(runs.flatMap(\.chosen))
+        differing = sorted.filter { chosen.contains($0) } + sorted.filter { !chosen.contains($0) }
         labels = CompareReport.labels(runs, differing)
     }
 
@@ -57,9 +61,13 @@ public struct CompareReport {
     }
 
     /// `lr=0.1, seed=2` from the differing settings (at most four; a commit is shortened), or
-    /// the directory name when those do not tell the runs apart.
+    /// the directory name when those do not tell the runs apart. Settings a run was told
+    /// (`--set`, a sweep's values) are preferred: a let computed from them (a final loss)
+    /// differs too, but names a result, not the run.
     static func labels(_ runs: [RunRecord], _ differing: [String]) -> [String] {
-        let shown = differing.filter { $0 != "git.dirty" }.prefix(4)
+        let chosen = Set(runs.flatMap(\.chosen))
+        let knobs = differing.filter { chosen.contains($0) }
+        let shown = (knobs.isEmpty ? differing : knobs).filter { $0 != "git.dirty" }.prefix(4)
         let fromSettings = runs.map { r in
             shown.map { k in "\(k)=\(value(r.settings[k] ?? "—", key: k))" }.joined(separator: ", ")
         }
