@@ -153,6 +153,7 @@ import Testing
         #expect(html.contains("<div class=\"figures\">"))
         #expect(html.contains("<tr><td>hidden</td><td>8</td></tr>"), "settings as a table")
         #expect(html.contains("<tr><td>seed</td><td>3</td></tr>"))
+        #expect(html.contains("<tr><td>W0</td><td>tensor [3, 8] float32</td></tr>"), "a tensor let by its shape and dtype")
     }
 
     // MARK: - exp compare

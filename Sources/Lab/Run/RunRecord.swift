@@ -161,6 +161,11 @@ public struct RunRecord: Sendable {
             }
         }
         if v is NSNull { return "none" }
+        // A tensor's summary (`RunSettings`) reads as `tensor [4, 3] float32`.
+        if let o = v as? [String: Any], o.count == 1, let t = o["tensor"] as? [String: Any],
+           let shape = t["shape"] as? [Any], let dtype = t["dtype"] as? String {
+            return "tensor [\(shape.map(text).joined(separator: ", "))] \(dtype)"
+        }
         // A list or object of JSON values is always valid JSON again.
         if let data = try? JSONSerialization.data(withJSONObject: v, options: [.sortedKeys]) { return String(decoding: data, as: UTF8.self) }
         return "\(v)"

@@ -77,7 +77,7 @@ struct ReportPage {
         var out = "<h2>Settings</h2>\n"
         if let lets = object["lets"] as? [String: Any], !lets.isEmpty {
             out += "<table class=\"settings\"><tr><th>let</th><th>value</th></tr>\n"
-            for (k, v) in lets.sorted(by: { $0.key < $1.key }) { out += "<tr><td>\(esc(k))</td><td>\(esc(RunRecord.text(v)))</td></tr>\n" }
+            for (k, v) in lets.sorted(by: { ($0.key.lowercased(), $0.key) < ($1.key.lowercased(), $1.key) }) { out += "<tr><td>\(esc(k))</td><td>\(esc(RunRecord.text(v)))</td></tr>\n" }
             out += "</table>\n"
         }
         out += "<table class=\"settings\"><tr><th>run</th><th>value</th></tr>\n"
