@@ -7,11 +7,9 @@ import Language
 struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Overlay the same metrics across runs in one report.",
-        discussion: """
-        Each RUNDIR is a run directory (runs/<script>/<time>/) or a sweep combination's
-        directory inside one. Every metric all runs logged gets a figure with one curve per run,
-        labelled by the settings that differ; a table lists those settings.
-        """)
+        discussion: "Each RUNDIR is a run directory (runs/<script>/<time>/) or a sweep combination's directory "
+            + "inside one. Every metric all runs logged gets a figure with one curve per run, labelled by the "
+            + "settings that differ; a table lists those settings.")
 
     @Argument(help: ArgumentHelp("Run directories to compare (two or more).", valueName: "RUNDIR"))
     var directories: [String] = []

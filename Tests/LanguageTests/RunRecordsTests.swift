@@ -178,6 +178,11 @@ import Testing
                 "lr differs, and so does the result computed from it: \(html)")
         #expect(!html.contains("<tr><td>hidden</td><td>4</td><td>4</td>"), "a setting both runs share is not in the table")
         #expect(html.contains("<figcaption>train_loss</figcaption>") && html.contains("<figcaption>w_err</figcaption>"))
+        // A run's own report is never replaced by a comparison.
+        let runReport = try Data(contentsOf: a.appendingPathComponent("report.html"))
+        let intoRun = try Self.exp(["compare", a.path, b.path, "--out", a.path], in: dir)
+        #expect(intoRun.status == 70 && intoRun.stderr.contains("holds a run"), "\(intoRun.stderr)")
+        #expect(try Data(contentsOf: a.appendingPathComponent("report.html")) == runReport)
     }
 
     @Test func compareErrorsAreClear() throws {

@@ -109,6 +109,13 @@ public struct CompareReport {
     /// report's URL.
     @discardableResult
     public func write(out: String?, root: String = "runs") throws -> URL {
+        if let out {
+            // The report's report.html must not replace a run's own.
+            if FileManager.default.fileExists(atPath: URL(fileURLWithPath: out).appendingPathComponent("settings.json").path) {
+                throw RunError.format("--out \(out) holds a run (its settings.json); choose another directory for the comparison")
+            }
+            try FileIO.createDirectories(URL(fileURLWithPath: out), what: "the report directory")
+        }
         let dir = try RunDirectory.create(scriptName: "compare", out: out, root: root)
         var figures: [(file: String, caption: String, svg: String)] = []
         for (i, m) in shared.enumerated() {
