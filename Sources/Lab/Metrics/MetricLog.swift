@@ -97,6 +97,7 @@ public final class MetricLog {
     private func writeIfDue() throws {
         guard let csvFile else { return }
         let now = DispatchTime.now().uptimeNanoseconds
+        // The JSON lines and events files exist exactly when the CSV does; 0 is their absence.
         if csvFile.buffered + (jsonlFile?.buffered ?? 0) + (events?.file.buffered ?? 0) < 1 << 16, now &- lastWrite < 500_000_000 { return }
         lastWrite = now
         try csvFile.write()

@@ -51,6 +51,7 @@ public struct RunRecord: Sendable {
         if combination != nil, fm.fileExists(atPath: parentSettings.path) {
             settings = try flatten(parentSettings)
         }
+        // Not a sweep combination: no values from the directory name.
         var chosen = Set((combination ?? []).map(\.0))
         for (k, v) in combination ?? [] { settings[k] = v }
         if hasSettings {
@@ -145,6 +146,7 @@ public struct RunRecord: Sendable {
     /// The `--set` names in settings.json (`seed` included when it was set).
     static func overrideNames(_ url: URL) throws -> [String] {
         let object = try JSONSerialization.jsonObject(with: try FileIO.read(url)) as? [String: Any]
+        // A run without --set has no "overrides" entry.
         return ((object?["overrides"] as? [String: Any]) ?? [:]).keys.map { $0 }
     }
 

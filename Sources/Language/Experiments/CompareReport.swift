@@ -46,6 +46,7 @@ public struct CompareReport {
             throw RunError.format("no metric is logged by every run (\(listing)); compare runs that log the same names")
         }
         let keys = Set(runs.flatMap { $0.settings.keys })
+        // A setting one run lacks (an older exp, a let only one script has) shows as "—".
         let sorted = keys.filter { k in Set(runs.map { $0.settings[k] ?? "—" }).count > 1 }.sorted(by: CompareReport.settingOrder)
         // The settings the runs were told first (they explain the rest).
         let chosen = Set(runs.flatMap(\.chosen))
@@ -146,11 +147,13 @@ public struct CompareReport {
         let same = Set(runs.flatMap { $0.settings.keys }).subtracting(differing).sorted(by: Self.settingOrder)
         if !same.isEmpty {
             body += "<details><summary>Settings all runs share (\(same.count))</summary>\n<table class=\"settings\">\n"
+            // A shared setting has the same value in every run, so the first run's stands for all.
             for k in same { body += "<tr><td>\(esc(k))</td><td>\(esc(runs[0].settings[k] ?? ""))</td></tr>\n" }
             body += "</table></details>\n"
         }
         body += "<h2>Final values</h2>\n<table><tr><th>metric</th>" + labels.map { "<th>\(esc($0))</th>" }.joined() + "</tr>\n"
         for m in shared {
+            // Every run logged a shared metric; an empty cell is only a series with no point.
             body += "<tr><td>\(esc(m))</td>" + runs.map { r in
                 "<td>" + (r.metrics.first { $0.name == m }?.last.map(Format.float) ?? "") + "</td>"
             }.joined() + "</tr>\n"

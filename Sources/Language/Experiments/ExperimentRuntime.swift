@@ -91,6 +91,7 @@ public final class ExperimentRuntime: ExperimentStatements {
         }
         runDirectory = dir
         if let text = config.scriptText { try dir.write(text, to: "script.exp") }
+        // The REPL's folder is the working directory (as for reads).
         settings = RunSettings(config: config, folder: scriptFolder ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         try writeSettings()
         if !quiet { FileHandle.standardError.write(Data("run directory: \(dir.url.path)\n".utf8)) }
@@ -101,6 +102,7 @@ public final class ExperimentRuntime: ExperimentStatements {
     func writeSettings() throws {
         guard let dir = runDirectory, let settings else { return }
         let interpreter = self.interpreter
+        // A runtime no interpreter was attached to (a test driving it directly) has no lets.
         try dir.writeSettings(settings.json(lets: interpreter?.topLevelLets ?? []) { interpreter?.global($0) })
     }
 

@@ -34,6 +34,7 @@ struct ReportPage {
         if !runtime.figures.isEmpty {
             body += "<h2>Figures</h2>\n<div class=\"figures\">\n"
             for f in runtime.figures {
+                // An untitled figure is captioned by its file name alone.
                 let caption = runtime.figureTitles[f.name].map { "\(esc($0)) <span class=\"file\">\(esc(f.name))</span>" } ?? esc(f.name)
                 body += "<figure\(Self.isWide(f.svg) ? " class=\"wide\"" : "")>\(Self.inlineSVG(f.svg))<figcaption>\(caption)</figcaption></figure>\n"
             }
@@ -97,7 +98,7 @@ struct ReportPage {
     /// row of the report's grid, so its panels are not shrunk to a quarter.
     static func isWide(_ svg: String) -> Bool {
         guard let r = svg.range(of: " width=\""), let end = svg[r.upperBound...].firstIndex(of: "\"") else { return false }
-        return (Double(svg[r.upperBound..<end]) ?? 0) > 1000
+        return (Double(svg[r.upperBound..<end]) ?? 0) > 1000  // a width that is not a number: an ordinary cell
     }
 
     /// An SVG document as an element of the page (its XML declaration removed).

@@ -41,6 +41,7 @@ struct RunSettings {
     func json(lets names: [String], value: (String) -> Value?) -> [String: Any] {
         var out = base
         var lets: [String: Any] = [:]
+        // A let the script has not reached (it stopped before it) is left out: it had no value.
         for n in names { if let v = value(n) { lets[n] = Self.json(v) } }
         out["lets"] = lets
         return out
