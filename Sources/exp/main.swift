@@ -9,7 +9,7 @@ struct Exp: ParsableCommand {
         commandName: "exp",
         abstract: "Run small experiment scripts about how transformers learn.",
         version: ExpVersion.string,
-        subcommands: [Run.self, Check.self, Repl.self, Bench.self, Watch.self, Status.self, Collect.self],
+        subcommands: [Run.self, Check.self, Repl.self, Bench.self, Watch.self, Status.self, Collect.self, Compare.self],
         defaultSubcommand: Repl.self)
 }
 

@@ -85,11 +85,78 @@ import Testing
             Issue.record("metrics.jsonl disagrees with metrics.csv: \(b) vs \(a)")
             break
         }
+        // The TensorBoard event file: whole records with good CRCs, the CSV's rows in order
+        // (written after it, so at most one write behind).
+        if let events = names.first(where: { $0.hasPrefix("events.out.tfevents.") }) {
+            let scalars = try TensorBoardRecords.scalars(Array(try Data(contentsOf: out.appendingPathComponent(events))))
+            #expect(scalars.count <= rows.count)
+            for (a, b) in zip(rows, scalars) where a.step != b.step || a.name != b.tag || Float(a.value) != b.value {
+                Issue.record("the event file disagrees with metrics.csv: \(b) vs \(a)")
+                break
+            }
+        }
         if slices > 0 {
             // The .npy is written before its JSON line: it holds at least the slices named.
             let npy = try NPY.decode(Data(contentsOf: out.appendingPathComponent("tensors/W.npy")))
             #expect(npy.shape.count == 3 && npy.shape[0] >= slices && Array(npy.shape.dropFirst()) == [2, 1])
         }
         return rows.count
+    }
+}
+
+/// Reads a TensorBoard event file by hand (TFRecord framing, then the Event fields exp
+/// writes), checking every CRC: a reader that trusts nothing.
+enum TensorBoardRecords {
+    struct Scalar: Equatable { var step: Int; var tag: String; var value: Float }
+
+    static func scalars(_ bytes: [UInt8]) throws -> [Scalar] {
+        var out: [Scalar] = [], at = 0
+        func u32(_ i: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(bytes[i + $1]) << (8 * $1) } }
+        while at < bytes.count {
+            try #require(at + 12 <= bytes.count, "the event file ends inside a record header")
+            let length = Int((0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[at + $1]) << (8 * $1) })
+            try #require(at + 16 + length <= bytes.count, "the event file ends inside a record")
+            #expect(u32(at + 8) == CRC32C.masked(bytes[at..<at + 8]))
+            let data = Array(bytes[at + 12..<at + 12 + length])
+            #expect(u32(at + 12 + length) == CRC32C.masked(data))
+            var step = 0, tag: String?, value: Float = 0
+            for (field, payload) in fields(data) {
+                if field == 2 { step = Int(payload.varint) }
+                if field == 5, let v = fields(payload.bytes).first(where: { $0.0 == 1 }) {
+                    for (f, p) in fields(v.1.bytes) {
+                        if f == 1 { tag = String(decoding: p.bytes, as: UTF8.self) }
+                        if f == 2 { value = Float(bitPattern: UInt32(truncatingIfNeeded: p.varint)) }
+                    }
+                }
+            }
+            if let tag { out.append(Scalar(step: step, tag: tag, value: value)) }
+            at += 16 + length
+        }
+        return out
+    }
+
+    /// A field's payload: a number (varint or fixed) or bytes.
+    struct Payload { var varint: UInt64 = 0; var bytes: [UInt8] = [] }
+
+    static func fields(_ b: [UInt8]) -> [(Int, Payload)] {
+        var out: [(Int, Payload)] = [], i = 0
+        func varint() -> UInt64 {
+            var v: UInt64 = 0, shift: UInt64 = 0
+            while i < b.count { let x = b[i]; i += 1; v |= UInt64(x & 0x7F) << shift; shift += 7; if x < 0x80 { break } }
+            return v
+        }
+        while i < b.count {
+            let key = varint()
+            var p = Payload()
+            switch key & 7 {
+            case 0: p.varint = varint()
+            case 1: p.varint = (0..<8).reduce(UInt64(0)) { $0 | UInt64(b[i + $1]) << (8 * $1) }; i += 8
+            case 5: p.varint = (0..<4).reduce(UInt64(0)) { $0 | UInt64(b[i + $1]) << (8 * $1) }; i += 4
+            case 2: let n = Int(varint()); p.bytes = Array(b[i..<i + n]); i += n
+            default: return out
+            }
+            out.append((Int(key >> 3), p))
+        }
+        return out
     }
 }

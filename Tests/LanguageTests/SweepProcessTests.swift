@@ -51,7 +51,9 @@ import Testing
         var files: [String: Data] = [:]
         let skipped: Set<String> = ["settings.json", "report.html", "summary.txt", "run.log", "exit-status", "script.exp"]
         if let walk = FileManager.default.enumerator(atPath: out.path) {
-            for case let name as String in walk where !skipped.contains((name as NSString).lastPathComponent) {
+            // The TensorBoard event file holds each value's wall time.
+            for case let name as String in walk where !skipped.contains((name as NSString).lastPathComponent)
+                && !(name as NSString).lastPathComponent.hasPrefix("events.out.tfevents.") {
                 var isDir: ObjCBool = false
                 let full = out.appendingPathComponent(name).path
                 if FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue {

@@ -50,7 +50,7 @@ import Testing
     """
 
     /// Runs the script in-process into a fresh run directory and returns it.
-    static func run() throws -> URL {
+    static func run(overrides: [String: Value] = [:]) throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("exp-figures-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let path = dir.appendingPathComponent("figures.exp")
@@ -58,7 +58,10 @@ import Testing
         let out = dir.appendingPathComponent("run")
         var config = ExperimentRuntime.Config(scriptPath: path.path, scriptText: script, outDirectory: out.path)
         config.quiet = true
-        var runner = ScriptRunner(output: { _ in }, errorOutput: { _ in })
+        var options = Interpreter.Options()
+        options.overrides = overrides
+        config.overrides = overrides.mapValues(Format.repr)
+        var runner = ScriptRunner(options: options, output: { _ in }, errorOutput: { _ in })
         runner.makeExperiments = { ExperimentRuntime(config) }
         let code = runner.run(path: path.path)
         #expect(code == .ok)
@@ -99,21 +102,52 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: chromium != nil)) func reportRendersInHeadlessChromium() throws {
-        let out = try Self.run()
-        let report = out.appendingPathComponent("report.html")
-        let shot = out.appendingPathComponent("report.png")
+    /// A headless Chromium screenshot of `page`, 1200x1800.
+    static func screenshot(_ page: URL) throws -> DecodedPNG {
+        let shot = page.deletingPathExtension().appendingPathExtension("png")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: try #require(Self.chromium))
         p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1200,1800",
-                       "--screenshot=\(shot.path)", report.absoluteString]
+                       "--screenshot=\(shot.path)", page.absoluteString]
         p.standardOutput = Pipe()
         p.standardError = Pipe()
         try p.run()
         p.waitUntilExit()
-        let image = try DecodedPNG(Data(contentsOf: shot))
+        return try DecodedPNG(Data(contentsOf: shot))
+    }
+
+    @Test(.enabled(if: chromium != nil)) func reportRendersInHeadlessChromium() throws {
+        let out = try Self.run()
+        let image = try Self.screenshot(out.appendingPathComponent("report.html"))
         #expect(image.width == 1200 && image.height == 1800)
         let ink = Self.inkedFraction(image)
         #expect(ink > 0.03, "the report screenshot is nearly blank (\(ink) inked)")
+    }
+
+    /// `exp compare` of two runs differing in one `--set`: its report renders with its figures.
+    @Test(.enabled(if: chromium != nil)) func compareReportRendersInHeadlessChromium() throws {
+        let a = try Self.run(overrides: ["d": .int(4)])
+        let b = try Self.run(overrides: ["d": .int(8)])
+        let report = try CompareReport(directories: [a.path, b.path])
+        #expect(report.differing == ["d"] && report.labels == ["d=4", "d=8"], "\(report.differing) \(report.labels)")
+        let page = try report.write(out: a.deletingLastPathComponent().appendingPathComponent("compare").path)
+        let html = try String(contentsOf: page, encoding: .utf8)
+        #expect(html.components(separatedBy: "<figure>").count - 1 == 2, "a figure per shared metric")
+        let image = try Self.screenshot(page)
+        #expect(image.width == 1200 && image.height == 1800)
+        if let png = ProcessInfo.processInfo.environment["EXP_KEEP_SCREENSHOT"] {
+            try? FileManager.default.removeItem(atPath: png)  // a screenshot kept from an earlier run is replaced
+            try FileManager.default.copyItem(at: page.deletingPathExtension().appendingPathExtension("png"), to: URL(fileURLWithPath: png))
+        }
+        let ink = Self.inkedFraction(image)
+        #expect(ink > 0.01, "the compare report screenshot is nearly blank (\(ink) inked)")
+        // The two runs' curves are drawn: there are pixels of colour, not only grey text and grid.
+        var coloured = 0
+        for y in 0..<image.height {
+            for x in 0..<image.width {
+                if let (r, g, b) = image.rgb(x, y), max(r, g, b) - min(r, g, b) > 80 { coloured += 1 }
+            }
+        }
+        #expect(coloured > 1000, "the figures' curves should show in colour (\(coloured) coloured pixels)")
     }
 }

@@ -9,7 +9,9 @@ import Tensors
 ///   (`{"step":10,"name":"loss","value":0.25}`), plus a line per logged tensor naming its slice
 ///   (`{"step":10,"name":"W","file":"tensors/W.npy","index":1,"shape":[2,2]}`);
 /// - `tensors/NAME.npy`: each tensor series, growing by one slice per logged step;
-/// - `metrics.json`: every series whole, written once by `close()` when the script ends.
+/// - `metrics.json`: every series whole, written once by `close()` when the script ends;
+/// - `events.out.tfevents.<time>.<host>`: the scalars as a TensorBoard event file
+///   (`TensorBoardEvents`), appended at the same moments as the CSV.
 ///
 /// The CSV and JSON-lines files are only ever appended to, by whole lines (`LineFile`), so a
 /// run killed at any moment leaves complete rows; the work per logged value is constant.
@@ -25,6 +27,7 @@ public final class MetricLog {
     public let directory: URL?
     private let csvFile: LineFile?
     private let jsonlFile: LineFile?
+    private let events: TensorBoardEvents?
     /// The .npy files of each tensor series and the steps each holds (a reset or a change of
     /// shape starts a new file, so no file mixes two series or two shapes).
     private var parts: [String: [TensorPart]] = [:]
@@ -46,6 +49,7 @@ public final class MetricLog {
         csvFile = directory.map { LineFile(url: $0.appendingPathComponent("metrics.csv")) }
         jsonlFile = directory.map { LineFile(url: $0.appendingPathComponent("metrics.jsonl")) }
         csvFile?.append("step,name,value")
+        events = directory.map { TensorBoardEvents(directory: $0) }
     }
 
     /// Starts `name` afresh (a second train block logging the same name replaces the first's in
@@ -67,6 +71,7 @@ public final class MetricLog {
         guard let csvFile, let jsonlFile else { return }
         csvFile.append(MetricLog.number(step) + "," + MetricLog.csvField(name) + "," + MetricLog.number(value))
         jsonlFile.append("{\"step\":\(MetricLog.jsonNumber(step)),\"name\":\(MetricLog.jsonString(name)),\"value\":\(MetricLog.jsonNumber(value))}")
+        events?.scalar(name, step: step, value: value)
         try writeIfDue()
     }
 
@@ -95,10 +100,12 @@ public final class MetricLog {
     private func writeIfDue() throws {
         guard let csvFile else { return }
         let now = DispatchTime.now().uptimeNanoseconds
-        if csvFile.buffered + (jsonlFile?.buffered ?? 0) < 1 << 16, now &- lastWrite < 500_000_000 { return }
+        // The JSON lines and events files exist exactly when the CSV does; 0 is their absence.
+        if csvFile.buffered + (jsonlFile?.buffered ?? 0) + (events?.file.buffered ?? 0) < 1 << 16, now &- lastWrite < 500_000_000 { return }
         lastWrite = now
         try csvFile.write()
         try jsonlFile?.write()
+        try events?.file.write()
     }
 
     /// Writes every buffered row and puts the files on disk (the end of a train block).
@@ -106,6 +113,7 @@ public final class MetricLog {
         lastWrite = DispatchTime.now().uptimeNanoseconds
         try csvFile?.sync()
         try jsonlFile?.sync()
+        try events?.file.sync()
         for series in parts.values { for p in series { p.npy?.sync() } }
     }
 

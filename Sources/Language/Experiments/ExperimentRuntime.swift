@@ -66,6 +66,17 @@ public final class ExperimentRuntime: ExperimentStatements {
     /// Figures written so far: file name (relative to the run directory) and SVG text.
     public internal(set) var figures: [(name: String, svg: String)] = []
     var trainReports: [TrainReport] = []
+    /// What settings.json holds besides the lets (made with the run directory).
+    private var settings: RunSettings?
+    /// The interpreter running the script (weak: it owns this runtime).
+    private weak var interpreter: Interpreter?
+    /// Each line the script printed, for the report (the first `printedLimit`).
+    public private(set) var printedLines: [String] = []
+    /// Lines printed beyond `printedLimit` (counted, not kept).
+    public private(set) var printedDropped = 0
+    static let printedLimit = 5000
+    /// Each figure's title (file name -> title) for the report's captions.
+    var figureTitles: [String: String] = [:]
     /// Every `expect` evaluated so far.
     public private(set) var expects: [ExpectOutcome] = []
     /// Set during a sweep's runs: each run's logs are collected here instead of bound.
@@ -104,24 +115,31 @@ public final class ExperimentRuntime: ExperimentStatements {
         }
         if let text = config.scriptText { try dir.write(text, to: "script.exp") }
         try config.command?.write(to: dir.url)
-        var settings: [String: Any] = [
-            "exp_version": ExpVersion.string,
-            "script": config.scriptPath ?? "<repl>",
-            "seed": RandomGenerator.current.seed,
-            "precision": DefaultDType.float == .float64 ? "f64" : "f32",
-            "threads": ProcessInfo.processInfo.activeProcessorCount,
-            "started": ISO8601DateFormatter().string(from: Date()),
-        ]
-        if !config.overrides.isEmpty { settings["overrides"] = config.overrides }
-        try dir.writeSettings(settings)
+        // The REPL's folder is the working directory (as for reads).
+        settings = RunSettings(config: config, folder: scriptFolder ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        try writeSettings()
         if !quiet { FileHandle.standardError.write(Data("run directory: \(dir.url.path)\n".utf8)) }
         return dir
+    }
+
+    /// Writes settings.json with the top-level lets as they are now (`RunSettings`).
+    func writeSettings() throws {
+        guard let dir = runDirectory, let settings else { return }
+        let interpreter = self.interpreter
+        // A runtime no interpreter was attached to (a test driving it directly) has no lets.
+        try dir.writeSettings(settings.json(lets: interpreter?.topLevelLets ?? []) { interpreter?.global($0) })
     }
 
     /// A run that continues in its directory logs its own series again from the start: the
     /// earlier files would otherwise get the same rows twice (the combinations' are kept).
     private func removeOwnMetrics(_ dir: RunDirectory) throws {
-        for name in MetricLog.fileNames {
+        // The TensorBoard file is named by its start time: an earlier attempt's would show
+        // every series twice beside this run's.
+        let listing: [String]
+        do { listing = try FileManager.default.contentsOfDirectory(atPath: dir.url.path) } catch {
+            throw ScriptError(.io, "cannot read \(dir.url.path): \(FileIO.reason(error))")
+        }
+        for name in MetricLog.fileNames + listing.filter({ $0.hasPrefix("events.out.tfevents.") }) {
             let url = dir.file(name)
             guard FileManager.default.fileExists(atPath: url.path) else { continue }
             do { try FileManager.default.removeItem(at: url) } catch {
@@ -248,6 +266,16 @@ public final class ExperimentRuntime: ExperimentStatements {
     /// records them again from its result).
     func dropExpects(from n: Int) { if n < expects.count { expects.removeSubrange(n...) } }
 
+    /// The first interpreter made with this runtime is the script's (the REPL's completer
+    /// makes a silent second one later, which must not replace it).
+    public func attach(_ interpreter: Interpreter) {
+        if self.interpreter == nil { self.interpreter = interpreter }
+    }
+
+    public func printed(_ line: String) {
+        if printedLines.count < Self.printedLimit { printedLines.append(line) } else { printedDropped += 1 }
+    }
+
     /// Writes the final files (metrics flushed, summary, report) when the script ends, however it ended.
     /// The script's exit code is already decided, so a file that cannot be written is a warning
     /// on stderr naming it, not a new error.
@@ -262,6 +290,7 @@ public final class ExperimentRuntime: ExperimentStatements {
         // The verdict comes last, after the files it points to are written (or could not be).
         defer { printVerdict(exitCode: exitCode) }
         guard let dir = runDirectory else { return }
+        do { try writeSettings() } catch { warn("settings.json", error) }
         do { try metrics?.close() } catch { warn("the metrics files", error) }
         var lines = ["exit code \(exitCode)" + (ExitCode.endedBySignal(exitCode) ? " (interrupted)" : "")]
         for r in trainReports {

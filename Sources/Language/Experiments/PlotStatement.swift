@@ -154,6 +154,7 @@ struct PlotStatement {
         }
         runtime.figures.removeAll { $0.name == name }
         runtime.figures.append((name, svg))
+        runtime.figureTitles[name] = figure.caption
     }
 
     // MARK: - Line charts

@@ -20,6 +20,11 @@ public protocol ExperimentStatements: AnyObject {
     /// True when `finish` prints a verdict line naming the failed checks (so the runner need
     /// not add its own count).
     var printsVerdict: Bool { get }
+    /// Told about the interpreter that runs its statements, when that is made (for the values
+    /// of the script's top-level `let`s in settings.json).
+    func attach(_ interpreter: Interpreter)
+    /// Told about every line the script prints (for the report).
+    func printed(_ line: String)
     /// A file the script reads (an import, a data file a builtin loads), if the script may
     /// read it (`FileAccess`); an error at `span` otherwise.
     func readAllowedFile(_ path: String, span: SourceSpan?) throws -> Data
@@ -32,6 +37,8 @@ extension ExperimentStatements {
     public func expectEvaluated(_ outcome: ExpectOutcome) {}
     public func finish(exitCode: Int32) {}
     public var printsVerdict: Bool { false }
+    public func attach(_ interpreter: Interpreter) {}
+    public func printed(_ line: String) {}
     /// Without an experiments layer (the core language alone, as in its unit tests) there is no
     /// run directory to confine a script to: imports read any file. `exp` always installs one.
     public func readAllowedFile(_ path: String, span: SourceSpan?) throws -> Data {

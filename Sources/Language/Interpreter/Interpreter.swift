@@ -58,13 +58,18 @@ public final class Interpreter {
     public init(options: Options = Options(), experiments: ExperimentStatements? = nil,
                 output: @escaping (String) -> Void = { Swift.print($0) }) {
         self.options = options
-        self.output = output
         let exps = experiments ?? UnavailableExperiments()
+        // The experiments layer keeps what the script printed for its report.
+        self.output = { line in
+            exps.printed(line)
+            output(line)
+        }
         self.experiments = exps
         resolver = Resolver(trainScopeNames: exps.trainScopeNames)
         resolver.readImport = { path, span in try exps.readAllowedFile(path, span: span) }
         resolver.overrides = options.overrides
         globals = Frame(size: 0, parent: nil)
+        exps.attach(self)
     }
 
     // MARK: - Running
@@ -75,6 +80,7 @@ public final class Interpreter {
         resolver.diagnostics = []
         resolver.droppedErrors = 0
         resolver.topLevelNames = Resolver.topLevelDeclarations(program.statements)
+        noteTopLevelLets(program)
         let code = resolver.resolveFile(program)
         globals.ensure(resolver.global.size)
         if resolver.diagnostics.isEmpty { return .success(code) }
@@ -186,6 +192,17 @@ public final class Interpreter {
 
     /// Top-level names of the last program resolved.
     public var topLevelNames: [String] { resolver.topLevelNames }
+
+    /// The script's top-level `let` names (not the prelude's), in the order first declared,
+    /// over every program run so far (a REPL session's lines add to them): settings.json.
+    public private(set) var topLevelLets: [String] = []
+
+    private func noteTopLevelLets(_ program: Program) {
+        for s in program.statements {
+            guard case .letBinding(let p, _) = s.kind, !ScriptError.isPrelude(s.span) else { continue }
+            for n in p.names.map(\.name) where !topLevelLets.contains(n) { topLevelLets.append(n) }
+        }
+    }
 
     /// `--set` names the last program did not define.
     public var unusedOverrides: [String] { options.overrides.keys.filter { !resolver.usedOverrides.contains($0) }.sorted() }
