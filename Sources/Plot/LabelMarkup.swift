@@ -65,7 +65,12 @@ enum LabelMarkup {
         guard parts.contains(where: { $0.kind != .normal }) else { return SVGWriter.escape(s) }
         var out = ""
         var shift = 0.0
-        for (text, kind) in parts {
+        for (raw, kind) in parts {
+            // Renderers strip spaces at the edges of a <tspan> (rsvg does): keep them as
+            // no-break spaces so "W^KQ (init)" keeps its space.
+            var text = raw
+            if text.hasPrefix(" ") { text = "\u{00A0}" + text.dropFirst() }
+            if text.hasSuffix(" ") { text = text.dropLast() + "\u{00A0}" }
             let target: Double
             switch kind {
             case .normal: target = 0

@@ -133,9 +133,15 @@ public struct ReferenceLine: Sendable, Hashable {
 }
 
 /// Where the legend goes. `.auto` picks an inside corner that covers no data point (the emptiest
-/// one), and places the legend outside, right of the plot, when every corner would cover data.
+/// one), and places the legend outside when every corner would cover data: right of the plot
+/// when the plot keeps most of the panel's width, else below the plot in columns.
 public enum LegendPosition: String, Sendable, Hashable {
-    case auto, topRight, topLeft, bottomRight, bottomLeft, outside, none
+    case auto, topRight, topLeft, bottomRight, bottomLeft
+    /// Right of the plot, which narrows to make room.
+    case outside
+    /// Under the x axis label, in as many columns as fit; the plot gets shorter.
+    case below
+    case none
 }
 
 // MARK: - Charts

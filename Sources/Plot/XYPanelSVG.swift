@@ -14,12 +14,13 @@ enum XYPanelSVG {
 
     /// The plot area inside `frame`, leaving `rightReserve` pixels on the right (for an outside
     /// legend). Vertical layout first: y ticks depend only on the plot height.
-    static func layout(_ p: PreparedXY, in frame: Rect, font: FontSize, rightReserve: Double) -> Layout {
+    static func layout(_ p: PreparedXY, in frame: Rect, font: FontSize, rightReserve: Double,
+                       bottomReserve: Double = 0) -> Layout {
         let spec = p.spec, s = font.scale
         let hasXLabel = spec.x.label?.isEmpty == false
         let hasYLabel = spec.y.label?.isEmpty == false
         let top = frame.y + (spec.title?.isEmpty == false ? 36 * s : 14)
-        let bottom = frame.maxY - (24 * s + (hasXLabel ? 22 * s : 0) + 8)
+        let bottom = frame.maxY - (24 * s + (hasXLabel ? 22 * s : 0) + 8) - bottomReserve
         let plotH = max(20, bottom - top)
         let yTicks = TickGenerator.ticks(lower: p.yLimits.0, upper: p.yLimits.1, scale: spec.y.scale,
                                          target: max(2, Int(plotH / (55 * s))))
@@ -58,13 +59,19 @@ enum XYPanelSVG {
         var refLabels = placeReferenceLabels(p, l, pixels: pixels, font: font)
         var legend = LegendSVG.Plan(p, plot: l.plot, font: font, drawLines: spec.drawLines)
         if let plan = legend {
-            let position = plan.choose(p.spec.legend, plot: l.plot, points: pixels, obstacles: refLabels.map(\.box),
+            let position = plan.choose(p.spec.legend, p, plot: l.plot, points: pixels, obstacles: refLabels.map(\.box),
                                        frame: frame)
             if position == .outside {
                 l = layout(p, in: frame, font: font, rightReserve: plan.outsideWidth + 4)
+                legend = LegendSVG.Plan(p, plot: l.plot, font: font, drawLines: spec.drawLines, mode: .right)
+            } else if position == .below, let under = LegendSVG.Plan(p, plot: l.plot, font: font, drawLines: spec.drawLines,
+                                                                    mode: .below(frame)) {
+                l = layout(p, in: frame, font: font, rightReserve: 0, bottomReserve: under.boxH + 4)
+                legend = under
+            }
+            if position == .outside || position == .below {
                 pixels = dataPixels(p, l)
                 refLabels = placeReferenceLabels(p, l, pixels: pixels, font: font)
-                legend = LegendSVG.Plan(p, plot: l.plot, font: font, drawLines: spec.drawLines, outside: true)
             }
             legend?.position = position
         }
@@ -193,7 +200,7 @@ enum XYPanelSVG {
             if r.orientation == .horizontal {
                 let y = l.ym(r.value)
                 for x in [plot.maxX - 6 - tw - 2, plot.x + 6] {
-                    for top in [y - h - 2, y + 3] where top >= plot.y && top + h <= plot.maxY {
+                    for top in [y - h - 4, y + 3] where top >= plot.y && top + h <= plot.maxY {
                         candidates.append(Rect(x: x, y: top, w: tw + 4, h: h))
                     }
                 }
@@ -343,28 +350,56 @@ enum LegendSVG {
         /// Room the legend needs right of the plot when placed outside.
         var outsideWidth: Double { boxW + 10 }
 
+        /// Where the legend's entries are laid out: inside the plot, right of it, or below it
+        /// across the panel `frame`.
+        enum Mode { case inside, right, below(Rect) }
+        /// The panel, for a legend below the plot.
+        var frame: Rect?
+
         /// Nil when there is nothing to list (no labelled series, or `legend: none`).
-        init?(_ p: PreparedXY, plot: Rect, font: FontSize, drawLines: Bool, outside: Bool = false) {
+        init?(_ p: PreparedXY, plot: Rect, font: FontSize, drawLines: Bool, mode: Mode = .inside) {
             guard p.spec.legend != .none else { return nil }
             let entries = p.series.filter { !$0.legendLabel.isEmpty }
             guard !entries.isEmpty else { return nil }
             self.entries = entries
             self.font = font
             self.drawLines = drawLines
-            rowH = 18 * font.scale
-            swatchW = 24 * font.scale
+            let rowH = 18 * font.scale, swatchW = 24 * font.scale
+            self.rowH = rowH
+            self.swatchW = swatchW
             let maxRows = max(1, Int((plot.h - 16) / rowH))
-            let columns = min(entries.count, (entries.count + maxRows - 1) / maxRows)
-            let rows = (entries.count + columns - 1) / columns
-            // Inside, a legend may take most of the plot's width; outside, about half the plot's.
-            let room = outside ? max(80, plot.w * 0.45) : plot.w - 16
-            let textMax = max(20, room / Double(columns) - swatchW - 18)
-            let labels = entries.map { fitText($0.legendLabel, width: textMax, fontSize: font.legend) }
-            var widths: [Double] = []
-            for c in 0..<columns {
-                let col = labels.enumerated().filter { $0.offset / rows == c }.map(\.element)
-                widths.append(swatchW + 6 + (col.map { LabelMarkup.width($0, fontSize: font.legend) }.max() ?? 0) + 12)
+            var columns = min(entries.count, (entries.count + maxRows - 1) / maxRows)
+            // Inside, a legend may take most of the plot's width; right of it, about half the
+            // plot's; below it, the panel's.
+            let room: Double
+            switch mode {
+            case .inside: room = plot.w - 16
+            case .right: room = max(80, plot.w * 0.45)
+            case .below(let f):
+                room = f.w - 20
+                columns = entries.count
             }
+            if case .below(let f) = mode { frame = f } else { frame = nil }
+            func layout(_ columns: Int) -> (labels: [String], widths: [Double], rows: Int) {
+                let rows = (entries.count + columns - 1) / columns
+                let textMax = max(20, room / Double(columns) - swatchW - 18)
+                let labels = entries.map { fitText($0.legendLabel, width: textMax, fontSize: font.legend) }
+                var widths: [Double] = []
+                for c in 0..<columns {
+                    let col = labels.enumerated().filter { $0.offset / rows == c }.map(\.element)
+                    widths.append(swatchW + 6 + (col.map { LabelMarkup.width($0, fontSize: font.legend) }.max() ?? 0) + 12)
+                }
+                return (labels, widths, rows)
+            }
+            var laid = layout(columns)
+            if case .below = mode {
+                // As many columns as fit across the panel, whole labels first.
+                while columns > 1, laid.widths.reduce(0, +) + 6 > room {
+                    columns -= 1
+                    laid = layout(columns)
+                }
+            }
+            let (labels, widths, rows) = (laid.labels, laid.widths, laid.rows)
             self.columns = columns
             self.rows = rows
             self.labels = labels
@@ -380,6 +415,10 @@ enum LegendSVG {
             case .bottomRight: return Rect(x: plot.maxX - inset - boxW, y: plot.maxY - inset - boxH, w: boxW, h: boxH)
             case .bottomLeft: return Rect(x: plot.x + inset, y: plot.maxY - inset - boxH, w: boxW, h: boxH)
             case .outside: return Rect(x: plot.maxX + 12, y: plot.y, w: boxW, h: boxH)
+            case .below:
+                let f = frame ?? plot
+                let x = min(max(f.x + 4, plot.midX - boxW / 2), f.maxX - 4 - boxW)
+                return Rect(x: x, y: f.maxY - boxH - 4, w: boxW, h: boxH)
             default: return Rect(x: plot.maxX - inset - boxW, y: plot.y + inset, w: boxW, h: boxH)
             }
         }
@@ -388,8 +427,8 @@ enum LegendSVG {
         /// (fewest labels and reference lines among those, in the order top right, top left,
         /// bottom left, bottom right); with none free, outside when the panel has room for it,
         /// else the corner covering the least data.
-        func choose(_ requested: LegendPosition, plot: Rect, points: [(Double, Double)], obstacles: [Rect],
-                    frame: Rect) -> LegendPosition {
+        func choose(_ requested: LegendPosition, _ p: PreparedXY, plot: Rect, points: [(Double, Double)],
+                    obstacles: [Rect], frame: Rect) -> LegendPosition {
             guard requested == .auto else { return requested }
             var bestFree: (LegendPosition, Int)?
             var leastCovering = (LegendPosition.topRight, Int.max)
@@ -403,8 +442,13 @@ enum LegendSVG {
                 if covered < leastCovering.1 { leastCovering = (pos, covered) }
             }
             if let free = bestFree { return free.0 }
-            // Outside only when the plot keeps at least 55% of the panel's width.
+            // Right of the plot when it keeps at least 55% of the panel's width; else below it,
+            // when the plot keeps at least half its height.
             if plot.w - outsideWidth >= frame.w * 0.55 { return .outside }
+            if let under = Plan(p, plot: plot, font: font, drawLines: drawLines, mode: .below(frame)),
+               plot.h - under.boxH >= plot.h * 0.5 {
+                return .below
+            }
             return leastCovering.0
         }
 

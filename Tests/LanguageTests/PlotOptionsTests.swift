@@ -88,10 +88,11 @@ import Testing
     @Test func vectorSeriesAndColoursAcrossFigures() throws {
         let r = try Self.run("""
         model q { param w = tensor([1.0, 2.0, 3.0]) }
-        train q with gd(lr: 0.1) { steps 30; loss sum(q.w ** 2); every 3 { log u = q.w; log a = loss; log b = loss * 2 } }
+        train q with gd(lr: 0.1) { steps 30; loss sum(q.w ** 2); every 3 { log u = q.w; log a = loss; log b = loss * 2; log loss_free = loss * 3 } }
         plot u, to: "u.svg"
         plot a, b, to: "ab.svg"
         plot b, to: "b.svg"
+        plot loss_free, b, to: "new.svg"
         heatmap [eye(2), eye(2)], xlabel: "key", ylabel: "query", to: "grid.svg"
         """)
         #expect(r.code == 0, "\(r.err)")
@@ -101,9 +102,12 @@ import Testing
         #expect(u.contains(">step</text>"))
         let ab = try String(contentsOf: r.dir.appendingPathComponent("ab.svg"), encoding: .utf8)
         let b = try String(contentsOf: r.dir.appendingPathComponent("b.svg"), encoding: .utf8)
-        // a, b come after u[0..2] took the first three colours: b is the fifth, in both figures.
-        #expect(ab.contains("stroke=\"#59a14f\""))
-        #expect(b.contains("stroke=\"#59a14f\""), "b keeps its colour when drawn alone")
+        // A new figure starts at the first colour (blue, orange); b keeps orange when drawn alone
+        // or beside a new curve, which takes the first colour free in that figure.
+        #expect(ab.contains("stroke=\"#4e79a7\"") && ab.contains("stroke=\"#f28e2b\""))
+        #expect(b.contains("stroke=\"#f28e2b\"") && !b.contains("stroke=\"#4e79a7\""), "b keeps its colour when drawn alone")
+        let new = try String(contentsOf: r.dir.appendingPathComponent("new.svg"), encoding: .utf8)
+        #expect(new.contains("stroke=\"#4e79a7\"") && new.contains("stroke=\"#f28e2b\""))
         let grid = try String(contentsOf: r.dir.appendingPathComponent("grid.svg"), encoding: .utf8)
         #expect(Self.count(">key</text>", in: grid) == 2 && Self.count(">query</text>", in: grid) == 2)
     }

@@ -143,6 +143,21 @@ struct FigureStyleTests {
         #expect(Self.curvePixels(svg).filter { box.contains($0.0, $0.1) }.isEmpty)
     }
 
+    /// Long legend entries leave no room right of the plot: the legend goes below it, in
+    /// columns, and still covers no curve.
+    @Test func wideLegendGoesBelowThePlot() throws {
+        let xs = (0..<400).map { Double($0) / 399 }
+        let chart = LineChart(series: [
+            Series("a rather long description of the first curve", xs: xs, ys: xs.map { sin($0 * 80) }),
+            Series("and an equally long one for the second curve", xs: xs, ys: xs.map { cos($0 * 60) })])
+        let svg = Figure(chart).svg()
+        let box = try #require(Self.legendBox(svg)), plot = try #require(Self.plotArea(svg))
+        #expect(box.y > plot.maxY, "legend at y \(box.y), plot ends at \(plot.maxY)")
+        #expect(box.maxY <= 420 && box.x >= 0 && box.maxX <= 640)
+        #expect(Self.curvePixels(svg).filter { box.contains($0.0, $0.1) }.isEmpty)
+        #expect(svg.contains(">a rather long description of the first curve</text>"), "labels kept whole")
+    }
+
     /// A reference label has no opaque box, so the curve under it stays drawn; and it sits
     /// where it covers no curve when such a place exists.
     @Test func referenceLabelsDoNotEraseCurves() throws {
@@ -186,7 +201,7 @@ struct FigureStyleTests {
         let chart = LineChart(title: "W_{KQ} and x^2", series: [Series("train_loss", ys: [1, 2, 3])],
                               x: Axis(label: "e^-3 · t"), y: Axis(label: "max_{j≠y} ξ"))
         let svg = Figure(chart).svg()
-        #expect(svg.contains(">W<tspan dy=\"4.2\" font-size=\"10.8\">KQ</tspan><tspan dy=\"-4.2\"> and x</tspan><tspan dy=\"-6.3\" font-size=\"10.8\">2</tspan></text>"))
+        #expect(svg.contains(">W<tspan dy=\"4.2\" font-size=\"10.8\">KQ</tspan><tspan dy=\"-4.2\">\u{00A0}and x</tspan><tspan dy=\"-6.3\" font-size=\"10.8\">2</tspan></text>"))
         #expect(svg.contains("font-size=\"9.36\">−3</tspan>"))
         #expect(svg.contains("max<tspan"))
         #expect(svg.contains(">train_loss</text>"), "a lone underscore is literal")

@@ -16,7 +16,7 @@ extension PlotStatement {
         ("o", .circle), ("s", .square), ("^", .triangle), ("d", .diamond), ("x", .cross),
     ]
     static let legendNames: [(String, LegendPosition)] = [
-        ("auto", .auto), ("outside", .outside), ("none", .none), ("top right", .topRight), ("top left", .topLeft),
+        ("auto", .auto), ("outside", .outside), ("below", .below), ("none", .none), ("top right", .topRight), ("top left", .topLeft),
         ("bottom right", .bottomRight), ("bottom left", .bottomLeft),
     ]
 
@@ -73,23 +73,27 @@ extension PlotStatement {
     }
 
     /// Gives every series without an explicit colour the palette entry its label was drawn with
-    /// in an earlier figure of this run; a new label takes the first entry neither used in this
-    /// figure nor held by another label (or, when all are held, the first not used here). More
-    /// curves than palette entries keep the positional colours and dashes.
+    /// in an earlier figure of this run; the other series take the first entries not used in
+    /// this figure, in order, as matplotlib's colour cycle would (so a figure of new curves still
+    /// starts blue, orange, …). More curves than palette entries keep the positional colours and
+    /// dashes.
     func assignColors(_ series: inout [Series]) {
         guard series.count <= Palette.categorical.count else { return }
         var used = Set(series.compactMap { s in s.style.color.flatMap { c in Palette.categorical.firstIndex(of: c) } })
+        var fresh: [Int] = []
         for i in series.indices where series[i].style.color == nil {
-            let label = series[i].name
-            var index = runtime.seriesColors[label]
-            if index == nil || used.contains(index!) {
-                let held = Set(runtime.seriesColors.values)
-                let free = (0..<Palette.categorical.count).filter { !used.contains($0) }
-                index = free.first { !held.contains($0) } ?? free.first ?? i
-                if !label.isEmpty, runtime.seriesColors[label] == nil { runtime.seriesColors[label] = index }
+            if let known = runtime.seriesColors[series[i].name], !used.contains(known) {
+                used.insert(known)
+                series[i].style.color = Palette.color(known)
+            } else {
+                fresh.append(i)
             }
-            used.insert(index!)
-            series[i].style.color = Palette.color(index!)
+        }
+        for i in fresh {
+            let index = (0..<Palette.categorical.count).first { !used.contains($0) } ?? i
+            used.insert(index)
+            series[i].style.color = Palette.color(index)
+            if !series[i].name.isEmpty, runtime.seriesColors[series[i].name] == nil { runtime.seriesColors[series[i].name] = index }
         }
     }
 

@@ -30,7 +30,7 @@ public enum PlotVocabulary {
     static let colors = PlotOption("colors", "colour per curve: blue, orange, red, teal, green, … C0…C9, or \"#rrggbb\"")
     static let size = PlotOption("size", "[width, height] of the figure in pixels (default [640, 420])")
     static let fontSize = PlotOption("font_size", "base text size in pixels (default 12)")
-    static let legend = PlotOption("legend", "legend position: \"auto\", \"outside\", \"top left\", …, \"none\"")
+    static let legend = PlotOption("legend", "legend position: \"auto\", \"outside\" (right), \"below\", \"top left\", …, \"none\"")
 
     /// The options of each plot kind, in the order `:help` lists them.
     public static let options: [PlotKind: [PlotOption]] = [
