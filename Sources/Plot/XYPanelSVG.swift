@@ -380,9 +380,10 @@ enum LegendSVG {
                 columns = entries.count
             }
             if case .below(let f) = mode { frame = f } else { frame = nil }
-            func layout(_ columns: Int) -> (labels: [String], widths: [Double], rows: Int) {
+            func layout(_ columns: Int, whole: Bool = false) -> (labels: [String], widths: [Double], rows: Int) {
                 let rows = (entries.count + columns - 1) / columns
-                let textMax = max(20, room / Double(columns) - swatchW - 18)
+                // `whole`: measure labels uncut, to see how many columns fit across.
+                let textMax = whole ? .infinity : max(20, room / Double(columns) - swatchW - 18)
                 let labels = entries.map { fitText($0.legendLabel, width: textMax, fontSize: font.legend) }
                 var widths: [Double] = []
                 for c in 0..<columns {
@@ -391,14 +392,13 @@ enum LegendSVG {
                 }
                 return (labels, widths, rows)
             }
-            var laid = layout(columns)
+            var whole = false
             if case .below = mode {
-                // As many columns as fit across the panel, whole labels first.
-                while columns > 1, laid.widths.reduce(0, +) + 6 > room {
-                    columns -= 1
-                    laid = layout(columns)
-                }
+                // As many columns as fit across the panel with whole labels; cut only at one column.
+                while columns > 1, layout(columns, whole: true).widths.reduce(0, +) + 6 > room { columns -= 1 }
+                whole = layout(columns, whole: true).widths.reduce(0, +) + 6 <= room
             }
+            let laid = layout(columns, whole: whole)
             let (labels, widths, rows) = (laid.labels, laid.widths, laid.rows)
             self.columns = columns
             self.rows = rows
