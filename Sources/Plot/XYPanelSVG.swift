@@ -24,6 +24,7 @@ enum XYPanelSVG {
         let plotH = max(20, bottom - top)
         let yTicks = TickGenerator.ticks(lower: p.yLimits.0, upper: p.yLimits.1, scale: spec.y.scale,
                                          target: max(2, Int(plotH / (55 * s))))
+        // No ticks (no data) take no room.
         let yLabelW = yTicks.labels.map { LabelMarkup.width(LabelMarkup.tick($0), fontSize: font.tick) }.max() ?? 0
         let left = frame.x + 10 + (hasYLabel ? 22 * s : 0) + yLabelW + 8
         let right = frame.maxX - 22 - rightReserve
@@ -388,7 +389,8 @@ enum LegendSVG {
                 var widths: [Double] = []
                 for c in 0..<columns {
                     let col = labels.enumerated().filter { $0.offset / rows == c }.map(\.element)
-                    widths.append(swatchW + 6 + (col.map { LabelMarkup.width($0, fontSize: font.legend) }.max() ?? 0) + 12)
+                    // An empty last column (fewer entries than cells) has no text width.
+                widths.append(swatchW + 6 + (col.map { LabelMarkup.width($0, fontSize: font.legend) }.max() ?? 0) + 12)
                 }
                 return (labels, widths, rows)
             }
@@ -416,6 +418,7 @@ enum LegendSVG {
             case .bottomLeft: return Rect(x: plot.x + inset, y: plot.maxY - inset - boxH, w: boxW, h: boxH)
             case .outside: return Rect(x: plot.maxX + 12, y: plot.y, w: boxW, h: boxH)
             case .below:
+                // A plan for below always has its frame; the plot is a safe stand-in.
                 let f = frame ?? plot
                 let x = min(max(f.x + 4, plot.midX - boxW / 2), f.maxX - 4 - boxW)
                 return Rect(x: x, y: f.maxY - boxH - 4, w: boxW, h: boxH)
@@ -438,6 +441,7 @@ enum LegendSVG {
                 let grown = Rect(x: b.x - 3, y: b.y - 3, w: b.w + 6, h: b.h + 6)
                 let covered = points.reduce(0) { $0 + (grown.contains($1.0, $1.1) ? 1 : 0) }
                 let hits = obstacles.filter { $0.intersects(b) }.count
+                // The first free corner is taken; a later one only when it hits fewer labels.
                 if covered == 0, bestFree.map({ hits < $0.1 }) ?? true { bestFree = (pos, hits) }
                 if covered < leastCovering.1 { leastCovering = (pos, covered) }
             }

@@ -31,6 +31,7 @@ extension PlotStatement {
     /// The names `by:` groups runs by (one name or a list), nil when not given.
     func groupingNames() throws -> [String]? {
         guard let (_, e) = keywords["by"] else { return nil }
+        // `by:` is present here, so nil cannot happen; an empty list is reported just below.
         let names = try strings("by") ?? []
         guard !names.isEmpty, names.allSatisfy({ !$0.isEmpty }) else {
             throw ScriptError(.value, "`by:` needs the name of a swept setting", hint: "e.g. by: \"lr\"", span: e.span)
@@ -48,6 +49,7 @@ extension PlotStatement {
                               hint: "plot it without by:, or log it inside a sweep", span: span)
         }
         let settings = o.runLabels.map(Self.sweepSettings)
+        // Every run of a sweep varies the same settings; a sweep without runs varies none.
         let known = settings.first.map { $0.map(\.name) } ?? []
         for n in names where !known.contains(n) {
             throw ScriptError(.value, "`by:` names `\(n)`, which the sweep of `\(expr.sourceText)` does not vary",
@@ -57,6 +59,7 @@ extension PlotStatement {
         var members: [String: [Int]] = [:]
         var groupSettings: [String: [(name: String, value: String)]] = [:]
         for (k, run) in settings.enumerated() where k < agg.runs.count {
+            // Every name was checked against the first run above, and all runs share the settings.
             let picked = names.map { n in (name: n, value: run.first { $0.name == n }?.value ?? "") }
             let key = picked.map { "\($0.name) = \($0.value)" }.joined(separator: ", ")
             if members[key] == nil { order.append(key); groupSettings[key] = picked }

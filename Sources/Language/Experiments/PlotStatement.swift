@@ -188,6 +188,7 @@ struct PlotStatement {
                     if case .object(let o as SeriesObject) = item { label = o.label }
                     var one = try Self.series(item, name: e.sourceText, span: e.span)
                     one.name = label ?? "\(e.sourceText)[\(k)]"
+                    // A run without a combination label (not from a sweep) has no settings to bind.
                     curves.append(PlotCurve(series: one, settings: label.map(Self.sweepSettings) ?? []))
                 }
             } else {

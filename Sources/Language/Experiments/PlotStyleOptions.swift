@@ -90,6 +90,7 @@ extension PlotStatement {
             }
         }
         for i in fresh {
+            // At most as many curves as palette entries (checked above), so one is always free.
             let index = (0..<Palette.categorical.count).first { !used.contains($0) } ?? i
             used.insert(index)
             series[i].style.color = Palette.color(index)
