@@ -70,3 +70,22 @@ public enum Palette {
         return categorical[((i % n) + n) % n]
     }
 }
+
+extension Palette {
+    /// Colour names a script may use: the palette's own hues by name, `C0`…`C9` for its
+    /// entries in order (matplotlib's spelling), and black/grey for reference-like curves.
+    public static let named: [(name: String, color: Color)] = {
+        let hues = ["blue", "orange", "red", "teal", "green", "yellow", "purple", "pink", "brown", "grey"]
+        var out = zip(hues, categorical).map { ($0, $1) }
+        out += categorical.enumerated().map { ("C\($0.offset)", $0.element) }
+        out += [("black", Color.black), ("gray", categorical[9]), ("dark", Color.ink)]
+        return out
+    }()
+
+    /// The colour `name` stands for: a name from `named` (any case) or `#rrggbb`.
+    public static func color(named name: String) -> Color? {
+        if name.hasPrefix("#") { return Color(hex: name) }
+        let key = name.lowercased()
+        return named.first { $0.name.lowercased() == key }?.color
+    }
+}

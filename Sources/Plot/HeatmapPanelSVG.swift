@@ -7,18 +7,19 @@ enum HeatmapPanelSVG {
     static let levels = 256
 
     static func draw(_ hm: Heatmap, in frame: Rect, id: String, into w: inout SVGWriter) {
+        let font = w.font
         let rows = hm.rowCount, cols = hm.columnCount
         let scale = hm.colorScale
         let hasTitle = hm.title?.isEmpty == false
         let hasXLabel = hm.xLabel?.isEmpty == false
         let hasYLabel = hm.yLabel?.isEmpty == false
         if let t = hm.title, hasTitle {
-            w.text(fitText(t, width: frame.w - 20, fontSize: FontSize.title), x: frame.midX, y: frame.y + 23,
-                   size: FontSize.title, anchor: .middle, bold: true)
+            w.text(fitText(t, width: frame.w - 20, fontSize: font.title), x: frame.midX, y: frame.y + 23,
+                   size: font.title, anchor: .middle, bold: true, markup: true)
         }
         let top = frame.y + (hasTitle ? 36 : 14)
         guard rows > 0, cols > 0 else {
-            w.text("empty matrix", x: frame.midX, y: frame.midY, size: FontSize.note, anchor: .middle,
+            w.text("empty matrix", x: frame.midX, y: frame.midY, size: font.note, anchor: .middle,
                    color: .reference, italic: true)
             return
         }
@@ -26,12 +27,12 @@ enum HeatmapPanelSVG {
         let rowLabels = (0..<rows).map { r in hm.rowLabels.flatMap { r < $0.count ? $0[r] : nil } ?? String(r) }
         let colLabels = (0..<cols).map { c in hm.columnLabels.flatMap { c < $0.count ? $0[c] : nil } ?? String(c) }
         let maxLabel = 90.0
-        let rowLabelW = min(maxLabel, rowLabels.map { TextMetrics.width($0, fontSize: FontSize.tick) }.max() ?? 0)
-        let colLabelW = min(maxLabel, colLabels.map { TextMetrics.width($0, fontSize: FontSize.tick) }.max() ?? 0)
+        let rowLabelW = min(maxLabel, rowLabels.map { TextMetrics.width($0, fontSize: font.tick) }.max() ?? 0)
+        let colLabelW = min(maxLabel, colLabels.map { TextMetrics.width($0, fontSize: font.tick) }.max() ?? 0)
 
         // Colorbar width: bar + ticks + labels (label width estimated from the limits).
         let cbTicks0 = TickGenerator.linear(lower: scale.lower, upper: scale.upper, target: 5)
-        let cbLabelW = cbTicks0.labels.map { TextMetrics.width($0, fontSize: FontSize.tick) }.max() ?? 30
+        let cbLabelW = cbTicks0.labels.map { TextMetrics.width($0, fontSize: font.tick) }.max() ?? 30
         let colorbarW = hm.showColorbar ? 16 + 14 + 6 + cbLabelW + 4 : 0
 
         let left = frame.x + 10 + (hasYLabel ? 22 : 0) + rowLabelW + 6
@@ -79,31 +80,31 @@ enum HeatmapPanelSVG {
         // MARK: row and column labels
         let rowStep = labelStride(cellExtent: ch, labelExtent: 13)
         for r in Swift.stride(from: 0, to: rows, by: rowStep) {
-            w.text(fitText(rowLabels[r], width: maxLabel, fontSize: FontSize.tick), x: mx - 5,
-                   y: my + (Double(r) + 0.5) * ch + 4, size: FontSize.tick, anchor: .end)
+            w.text(fitText(rowLabels[r], width: maxLabel, fontSize: font.tick), x: mx - 5,
+                   y: my + (Double(r) + 0.5) * ch + 4, size: font.tick, anchor: .end)
         }
         if rotate {
             for c in 0..<cols {
                 let x = mx + (Double(c) + 0.5) * cw + 4
-                w.text(fitText(colLabels[c], width: maxLabel, fontSize: FontSize.tick), x: x, y: my + mapH + 6,
-                       size: FontSize.tick, anchor: .end, rotate: -90)
+                w.text(fitText(colLabels[c], width: maxLabel, fontSize: font.tick), x: x, y: my + mapH + 6,
+                       size: font.tick, anchor: .end, rotate: -90)
             }
         } else {
             let colStep = labelStride(cellExtent: cw, labelExtent: colLabelW + 6)
             for c in Swift.stride(from: 0, to: cols, by: colStep) {
-                w.text(fitText(colLabels[c], width: maxLabel, fontSize: FontSize.tick),
-                       x: mx + (Double(c) + 0.5) * cw, y: my + mapH + 15, size: FontSize.tick, anchor: .middle)
+                w.text(fitText(colLabels[c], width: maxLabel, fontSize: font.tick),
+                       x: mx + (Double(c) + 0.5) * cw, y: my + mapH + 15, size: font.tick, anchor: .middle)
             }
         }
         if let l = hm.xLabel, hasXLabel {
-            w.text(fitText(l, width: frame.w - 20, fontSize: FontSize.axisLabel), x: mx + mapW / 2,
-                   y: my + mapH + bottomMargin - 10, size: FontSize.axisLabel, anchor: .middle)
+            w.text(fitText(l, width: frame.w - 20, fontSize: font.axisLabel), x: mx + mapW / 2,
+                   y: my + mapH + bottomMargin - 10, size: font.axisLabel, anchor: .middle, markup: true)
         }
         if let l = hm.yLabel, hasYLabel {
             // Next to the row labels, not at the panel edge (the map may be centred far from it).
             let x = max(frame.x + 20, mx - 5 - rowLabelW - 8)
-            w.text(fitText(l, width: frame.h - 20, fontSize: FontSize.axisLabel), x: x, y: my + mapH / 2,
-                   size: FontSize.axisLabel, anchor: .middle, rotate: -90)
+            w.text(fitText(l, width: frame.h - 20, fontSize: font.axisLabel), x: x, y: my + mapH / 2,
+                   size: font.axisLabel, anchor: .middle, rotate: -90, markup: true)
         }
 
         // MARK: colorbar
@@ -122,7 +123,7 @@ enum HeatmapPanelSVG {
         for t in cbTicks.major {
             let y = my + mapH - scale.position(of: t.value) * mapH
             w.line(bx + bw, y, bx + bw + 4, y, color: .ink)
-            w.text(t.label, x: bx + bw + 7, y: y + 4, size: FontSize.tick)
+            w.text(LabelMarkup.tick(t.label), x: bx + bw + 7, y: y + 4, size: font.tick, markup: true)
         }
     }
 

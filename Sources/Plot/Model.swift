@@ -31,9 +31,13 @@ public enum Dash: String, Sendable, Hashable, CaseIterable {
     case solid, dashed, dotted, dashDot
 }
 
-/// Point marker shape.
+/// Point marker shape. `.auto` is a circle on a line of at most `Marker.autoLimit` points (a
+/// short curve's points are its data, as in an eval-every-epoch log) and no marker on longer ones.
 public enum Marker: String, Sendable, Hashable, CaseIterable {
-    case none, circle, square, triangle, diamond, cross
+    case auto, none, circle, square, triangle, diamond, cross
+
+    /// Lines with at most this many points get markers when their marker is `.auto`.
+    public static let autoLimit = 20
 }
 
 /// How a series is drawn. A nil colour takes the next colour of `Palette.categorical`.
@@ -44,7 +48,7 @@ public struct SeriesStyle: Sendable, Hashable {
     /// Stroke width in SVG pixels.
     public var lineWidth: Double
 
-    public init(color: Color? = nil, dash: Dash = .solid, marker: Marker = .none, lineWidth: Double = 1.8) {
+    public init(color: Color? = nil, dash: Dash = .solid, marker: Marker = .auto, lineWidth: Double = 1.8) {
         self.color = color
         self.dash = dash
         self.marker = marker
@@ -64,16 +68,21 @@ public struct Series: Sendable, Hashable {
     public var lower: [Double]?
     /// Upper edge of the band.
     public var upper: [Double]?
+    /// What the band is, shown after the name in the legend ("± std"); nil = the band has no
+    /// legend text of its own (its shaded swatch is still drawn).
+    public var bandLabel: String?
     public var style: SeriesStyle
 
     /// `xs` defaults to 0, 1, 2, … (the index of each y).
     public init(_ name: String, xs: [Double]? = nil, ys: [Double],
-                lower: [Double]? = nil, upper: [Double]? = nil, style: SeriesStyle = SeriesStyle()) {
+                lower: [Double]? = nil, upper: [Double]? = nil, bandLabel: String? = nil,
+                style: SeriesStyle = SeriesStyle()) {
         self.name = name
         self.xs = xs ?? ys.indices.map(Double.init)
         self.ys = ys
         self.lower = lower
         self.upper = upper
+        self.bandLabel = bandLabel
         self.style = style
     }
 
@@ -83,7 +92,7 @@ public struct Series: Sendable, Hashable {
         let n = min(mean.count, std.count)
         let lo = (0..<n).map { mean[$0] - std[$0] }
         let hi = (0..<n).map { mean[$0] + std[$0] }
-        return Series(name, xs: xs, ys: mean, lower: lo, upper: hi, style: style)
+        return Series(name, xs: xs, ys: mean, lower: lo, upper: hi, bandLabel: "± std", style: style)
     }
 
     /// Number of usable (x, y) pairs.
@@ -123,9 +132,16 @@ public struct ReferenceLine: Sendable, Hashable {
     }
 }
 
-/// Where the legend goes. `.auto` picks the inside corner that covers the fewest data points.
+/// Where the legend goes. `.auto` picks an inside corner that covers no data point (the emptiest
+/// one), and places the legend outside when every corner would cover data: right of the plot
+/// when the plot keeps most of the panel's width, else below the plot in columns.
 public enum LegendPosition: String, Sendable, Hashable {
-    case auto, topRight, topLeft, bottomRight, bottomLeft, none
+    case auto, topRight, topLeft, bottomRight, bottomLeft
+    /// Right of the plot, which narrows to make room.
+    case outside
+    /// Under the x axis label, in as many columns as fit; the plot gets shorter.
+    case below
+    case none
 }
 
 // MARK: - Charts
@@ -241,14 +257,21 @@ public struct Figure: Sendable, Hashable {
     /// Size of each panel in SVG pixels.
     public var panelWidth: Double
     public var panelHeight: Double
+    /// The base text size in SVG pixels: tick labels and legend entries; titles and axis labels
+    /// keep their proportion to it. 12 is the default.
+    public var fontSize: Double
+
+    /// The default base text size.
+    public static let defaultFontSize = 12.0
 
     public init(title: String? = nil, panels: [Panel], columns: Int = 1,
-                panelWidth: Double = 640, panelHeight: Double = 420) {
+                panelWidth: Double = 640, panelHeight: Double = 420, fontSize: Double = Figure.defaultFontSize) {
         self.title = title
         self.panels = panels
         self.columns = max(1, columns)
         self.panelWidth = panelWidth
         self.panelHeight = panelHeight
+        self.fontSize = fontSize
     }
 
     public init(_ chart: LineChart) { self.init(panels: [.line(chart)]) }
@@ -263,7 +286,7 @@ public struct Figure: Sendable, Hashable {
     public static func heatmapGrid(_ matrices: [[[Double]]], titles: [String]? = nil, columns: Int = 4,
                                    title: String? = nil, colormap: ColormapChoice = .auto,
                                    sharedLimits: Bool = true, panelWidth: Double = 320,
-                                   panelHeight: Double = 300) -> Figure {
+                                   panelHeight: Double = 300, xLabel: String? = nil, yLabel: String? = nil) -> Figure {
         var limits: ClosedRange<Double>?
         if sharedLimits {
             let all = matrices.flatMap { $0 }
@@ -280,7 +303,7 @@ public struct Figure: Sendable, Hashable {
         }
         let panels = matrices.enumerated().map { i, m in
             Panel.heatmap(Heatmap(title: titles.flatMap { i < $0.count ? $0[i] : nil },
-                                  values: m, colormap: choice, limits: limits))
+                                  values: m, colormap: choice, limits: limits, xLabel: xLabel, yLabel: yLabel))
         }
         return Figure(title: title, panels: panels, columns: min(max(1, columns), max(1, panels.count)),
                       panelWidth: panelWidth, panelHeight: panelHeight)

@@ -97,6 +97,14 @@ public enum NumberFormat {
         return scientific(v, places: 2)
     }
 
+    /// Labels for the ticks of one log axis, all in one format: plain decimals when every tick
+    /// has a short decimal form, e-notation for all of them otherwise (never 0.001 next to 1e-4).
+    static func logLabels(_ values: [Double]) -> [String] {
+        let plain = values.map(logLabel)
+        guard plain.contains(where: { $0.contains("e") }) else { return plain }
+        return values.map { scientific($0, places: 2) }
+    }
+
     /// Extra decimals when the mantissa is not a whole number (1.5 × 10^k).
     private static func significantExtra(_ v: Double, _ k: Int) -> Int {
         let m = v / pow(10, Double(k))

@@ -17,14 +17,16 @@ struct Rect {
     func intersects(_ o: Rect) -> Bool { x < o.maxX && o.x < maxX && y < o.maxY && o.y < maxY }
 }
 
-/// Font sizes shared by the panels, in SVG pixels.
-enum FontSize {
-    static let figureTitle = 17.0
-    static let title = 15.0
-    static let axisLabel = 13.0
-    static let tick = 11.5
-    static let legend = 12.0
-    static let note = 12.0
+/// Font sizes shared by the panels, in SVG pixels: the defaults times `scale` (a figure's
+/// `fontSize` over the default 12).
+struct FontSize {
+    var scale = 1.0
+    var figureTitle: Double { 17 * scale }
+    var title: Double { 15 * scale }
+    var axisLabel: Double { 13 * scale }
+    var tick: Double { 11.5 * scale }
+    var legend: Double { 12 * scale }
+    var note: Double { 12 * scale }
 }
 
 /// Renders figures as standalone SVG 1.1 documents.
@@ -40,15 +42,18 @@ public enum SVGRenderer {
         let rows = figure.rows
         let pw = max(120, figure.panelWidth.isFinite ? figure.panelWidth : 640)
         let ph = max(100, figure.panelHeight.isFinite ? figure.panelHeight : 420)
-        let titleH = (figure.title?.isEmpty == false) ? 36.0 : 0
+        var body = SVGWriter()
+        // Out-of-range sizes are clamped: a 0 or 500 px font is a typo, not a figure.
+        let base = figure.fontSize.isFinite && figure.fontSize > 0 ? min(max(figure.fontSize, 4), 48) : Figure.defaultFontSize
+        body.font = FontSize(scale: base / Figure.defaultFontSize)
+        let fonts = body.font
+        let titleH = (figure.title?.isEmpty == false) ? 36.0 * fonts.scale : 0
         let width = Double(cols) * pw
         let height = Double(rows) * ph + titleH
-
-        var body = SVGWriter()
         body.rect(0, 0, width, height, fill: .white)
         if let t = figure.title, !t.isEmpty {
-            body.text(fitText(t, width: width - 20, fontSize: FontSize.figureTitle), x: width / 2, y: 25,
-                      size: FontSize.figureTitle, anchor: .middle, bold: true)
+            body.text(fitText(t, width: width - 20, fontSize: fonts.figureTitle), x: width / 2, y: 25 * fonts.scale,
+                      size: fonts.figureTitle, anchor: .middle, bold: true)
         }
         for (i, panel) in figure.panels.enumerated() {
             let frame = Rect(x: Double(i % cols) * pw, y: titleH + Double(i / cols) * ph, w: pw, h: ph)

@@ -31,6 +31,8 @@ enum TextMetrics {
 /// Accumulates SVG markup. Numbers are rounded to 2 decimals; text is XML-escaped.
 struct SVGWriter {
     var out = ""
+    /// The figure's text sizes (scaled by its `fontSize`).
+    var font = FontSize()
 
     init() { out.reserveCapacity(16_384) }
 
@@ -95,16 +97,18 @@ struct SVGWriter {
 
     enum Anchor: String { case start, middle, end }
 
-    /// Text with its baseline at y. `rotate` turns it (degrees) around (x, y).
+    /// Text with its baseline at y. `rotate` turns it (degrees) around (x, y). With `markup`,
+    /// `_{…}` and `^{…}` in `s` are drawn as sub- and superscripts (see `LabelMarkup`).
     mutating func text(_ s: String, x: Double, y: Double, size: Double, anchor: Anchor = .start,
-                       color: Color = .ink, bold: Bool = false, italic: Bool = false, rotate: Double? = nil) {
+                       color: Color = .ink, bold: Bool = false, italic: Bool = false, rotate: Double? = nil,
+                       markup: Bool = false) {
         out += "<text x=\"\(Self.num(x))\" y=\"\(Self.num(y))\" font-size=\"\(Self.num(size))\""
         if anchor != .start { out += " text-anchor=\"\(anchor.rawValue)\"" }
         if color != .ink { out += " fill=\"\(color.hex)\"" }
         if bold { out += " font-weight=\"bold\"" }
         if italic { out += " font-style=\"italic\"" }
         if let rotate { out += " transform=\"rotate(\(Self.num(rotate)) \(Self.num(x)) \(Self.num(y)))\"" }
-        out += ">\(Self.escape(s))</text>\n"
+        out += ">\(markup ? LabelMarkup.svgContent(s, fontSize: size) : Self.escape(s))</text>\n"
     }
 
     /// Points as "x,y x,y …" for polyline/polygon.
@@ -121,8 +125,10 @@ struct SVGWriter {
     }
 }
 
-/// Shortens `s` with an ellipsis so it fits `width` pixels at `fontSize`.
+/// Shortens `s` with an ellipsis so it fits `width` pixels at `fontSize`. Text with sub- or
+/// superscripts is measured as drawn and kept whole (cutting it could split a `_{…}`).
 func fitText(_ s: String, width: Double, fontSize: Double) -> String {
+    if LabelMarkup.hasMarkup(s) { return s }
     guard TextMetrics.width(s, fontSize: fontSize) > width else { return s }
     var chars = Array(s)
     while !chars.isEmpty, TextMetrics.width(String(chars) + "…", fontSize: fontSize) > width { chars.removeLast() }

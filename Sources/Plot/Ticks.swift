@@ -132,7 +132,7 @@ public enum TickGenerator {
                 }
             }
             if major.count >= 3 || (major.count >= 2 && b - a > 0.5) {
-                return AxisTicks(major: major.map { Tick($0, NumberFormat.logLabel($0)) }, minor: minor.sorted())
+                return AxisTicks(major: zip(major, NumberFormat.logLabels(major)).map { Tick($0, $1) }, minor: minor.sorted())
             }
             let lin = linear(lower: lower, upper: upper, target: min(target, 5))
             return AxisTicks(major: lin.major.filter { $0.value > 0 }, minor: [])
@@ -153,7 +153,7 @@ public enum TickGenerator {
                 for m in 2...9 where inRange(Double(m) * p) { minor.append(Double(m) * p) }
             }
         }
-        return AxisTicks(major: major.map { Tick($0, NumberFormat.logLabel($0)) }, minor: minor)
+        return AxisTicks(major: zip(major, NumberFormat.logLabels(major)).map { Tick($0, $1) }, minor: minor)
     }
 
     private static func isPowerOfTen(_ v: Double) -> Bool {

@@ -38,11 +38,15 @@ struct DataPoint {
 struct PreparedSeries {
     var legendLabel: String
     var color: Color
+    /// The series' style with `.auto` markers resolved for this chart.
     var style: SeriesStyle
     var segments: [[DataPoint]]
-    /// Band runs: (x, lower, upper) with all three drawable.
+    /// Band runs: (x, lower, upper) with all three drawable. On a log axis a lower edge ≤ 0 is
+    /// clipped to the bottom of the axis (`clippedBand` counts them).
     var bandSegments: [[(x: Double, lo: Double, hi: Double)]]
     var skippedNonPositive: Int
+    var clippedBand: Int
+    var hasBand: Bool { bandSegments.contains { !$0.isEmpty } }
 }
 
 /// A chart ready to draw: series split at gaps, limits decided.
@@ -81,13 +85,21 @@ struct PreparedXY {
             if !current.isEmpty { segments.append(current) }
 
             var bands: [[(x: Double, lo: Double, hi: Double)]] = []
+            var clipped = 0
             if let lower = s.lower, let upper = s.upper {
                 var run: [(x: Double, lo: Double, hi: Double)] = []
                 for j in 0..<min(s.xs.count, lower.count, upper.count) {
                     let x = s.xs[j], lo = lower[j], hi = upper[j]
-                    if usable(x, spec.x.scale) && usable(lo, spec.y.scale) && usable(hi, spec.y.scale) {
-                        run.append((x, lo, hi))
-                        ys.add(lo)
+                    if usable(x, spec.x.scale) && usable(hi, spec.y.scale) && lo.isFinite {
+                        if usable(lo, spec.y.scale) {
+                            run.append((x, lo, hi))
+                            ys.add(lo)
+                        } else {
+                            // mean − std below zero on a log axis: the band reaches down off the
+                            // axis; -inf is replaced by the axis bottom once limits are known.
+                            clipped += 1
+                            run.append((x, -.infinity, hi))
+                        }
                         ys.add(hi)
                     } else if !run.isEmpty {
                         bands.append(run)
@@ -97,14 +109,23 @@ struct PreparedXY {
                 if !run.isEmpty { bands.append(run) }
             }
             var label = s.name
-            if skipped > 0 { label += " (\(skipped) ≤ 0 not shown)" }
+            if let b = s.bandLabel, !b.isEmpty, !bands.isEmpty, !label.isEmpty { label += " " + b }
+            var notes: [String] = []
+            if skipped > 0 { notes.append("\(skipped) ≤ 0 not shown") }
+            if clipped > 0 { notes.append("band ≤ 0 at \(clipped) \(clipped == 1 ? "point" : "points"), clipped") }
+            if !notes.isEmpty, !label.isEmpty { label += " (" + notes.joined(separator: "; ") + ")" }
             var style = s.style
             if style.color == nil && i >= Palette.categorical.count && style.dash == .solid {
                 // Past the palette colours repeat; a dash keeps the repeats apart.
                 style.dash = i / Palette.categorical.count % 2 == 1 ? .dashed : .dotted
             }
+            if style.marker == .auto {
+                let points = segments.reduce(0) { $0 + $1.count }
+                style.marker = !spec.drawLines || points <= Marker.autoLimit ? .circle : .none
+            }
             out.append(PreparedSeries(legendLabel: label, color: s.style.color ?? Palette.color(i), style: style,
-                                      segments: segments, bandSegments: bands, skippedNonPositive: skipped))
+                                      segments: segments, bandSegments: bands, skippedNonPositive: skipped,
+                                      clippedBand: clipped))
         }
         hasData = xs.isValid
         // Reference lines that can be placed widen the range so they are always visible.
@@ -119,6 +140,10 @@ struct PreparedXY {
         let xPad = spec.drawLines ? 0 : 0.05
         xLimits = PreparedXY.limits(xs, axis: spec.x, pad: xPad, keepSign: spec.drawLines)
         yLimits = PreparedXY.limits(ys, axis: spec.y, pad: 0.05, keepSign: spec.drawLines)
+        let bottom = yLimits.0
+        for k in out.indices where out[k].clippedBand > 0 {
+            out[k].bandSegments = out[k].bandSegments.map { run in run.map { ($0.x, $0.lo.isFinite ? $0.lo : bottom, $0.hi) } }
+        }
         series = out
         referenceLines = refs
     }

@@ -23,14 +23,15 @@ final class XMLCollector: NSObject, XMLParserDelegate {
                 attributes: [String: String] = [:]) {
         elements.append(name)
         self.attributes.append(attributes)
-        current = ""
+        // A <tspan> (sub/superscript) is part of its text element's text.
+        if name != "tspan" { current = "" }
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) { current += string }
 
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
         if name == "text" { texts.append(current) }
-        current = ""
+        if name != "tspan" { current = "" }
     }
 }
 
@@ -45,7 +46,7 @@ struct SVGTests {
         #expect(root["width"] == "640" && root["height"] == "420")
         #expect(root["viewBox"] == "0 0 640 420")
         #expect(doc.texts.contains("ICL regression: sweep over 8 seeds"))
-        #expect(doc.texts.contains("d = 8"))
+        #expect(doc.texts.contains("d = 8 ± std"), "a mean ± std band says so in the legend")
         #expect(doc.texts.contains("d = 16 (with gap)"))
         #expect(doc.texts.contains("context length"))
         #expect(doc.texts.contains("n = d"))
@@ -58,8 +59,9 @@ struct SVGTests {
 
     @Test func logAxisShowsPowersOfTenAndNotesSkippedValues() throws {
         let doc = try #require(XMLCollector.parse(Figure(Samples.awkward).svg()))
-        // Nine decades on a 420-pixel panel: every second power of ten is labelled.
-        for label in ["1e-6", "1e-4", "0.01", "1"] { #expect(doc.texts.contains(label)) }
+        // Nine decades on a 420-pixel panel: every second power of ten is labelled, all as
+        // 10 with a superscript power (the text collector joins the tspans).
+        for label in ["10−6", "10−4", "10−2", "100"] { #expect(doc.texts.contains(label), "\(doc.texts)") }
         // One value is 0 on a log axis: not drawn, and the legend says so.
         #expect(doc.texts.contains("tiny (1 ≤ 0 not shown)"))
     }

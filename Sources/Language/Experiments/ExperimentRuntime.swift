@@ -65,6 +65,9 @@ public final class ExperimentRuntime: ExperimentStatements {
     public internal(set) var metrics: MetricLog?
     /// Figures written so far: file name (relative to the run directory) and SVG text.
     public internal(set) var figures: [(name: String, svg: String)] = []
+    /// The palette entry each curve label was drawn with, so a series keeps its colour from one
+    /// figure to the next (see `PlotStatement.assignColors`).
+    var seriesColors: [String: Int] = [:]
     var trainReports: [TrainReport] = []
     /// What settings.json holds besides the lets (made with the run directory).
     private var settings: RunSettings?

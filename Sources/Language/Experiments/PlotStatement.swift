@@ -44,6 +44,8 @@ struct PlotStatement {
     }
 
     func scale(_ name: String) throws -> AxisScale {
+        // `x: fn(t) = …` rescales the steps (see `mapX`); the axis itself stays linear.
+        if name == "x", xFunction != nil { return .linear }
         switch try string(name) {
         case nil, "linear": return .linear
         case "log": return .log
@@ -101,7 +103,9 @@ struct PlotStatement {
         case .scatter: figure = Figure(panels: [.scatter(try scatter())])
         case .heatmap: figure = try heatmaps()
         }
-        try emit(figure)
+        var sized = figure
+        try applySize(&sized)
+        try emit(sized)
     }
 
     private func defaultName() -> String {
@@ -159,10 +163,24 @@ struct PlotStatement {
 
     // MARK: - Line charts
 
+    /// Every curve of the positional arguments, with `by:` grouping, `x:` mapping, `labels:`,
+    /// styles and colours applied.
     private func series() throws -> [Series] {
         let names = try strings("labels")
-        var out: [Series] = []
+        let groups = try groupingNames()
+        var curves: [PlotCurve] = []
         for (v, e) in positional {
+            if let groups {
+                guard case .object(let o as SeriesObject) = v else {
+                    throw ScriptError(.value, "`by:` groups a sweep's runs; `\(e.sourceText)` is a \(v.typeName)", span: e.span)
+                }
+                curves += try grouped(o, by: groups, expr: e, multiple: positional.count > 1)
+                continue
+            }
+            if case .object(let o as TensorSeriesObject) = v {
+                curves += try Self.components(o, span: e.span)
+                continue
+            }
             // A list of series (`plot loss.runs`: every run of a sweep) draws one curve each.
             if case .list(let items) = v, !items.isEmpty,
                items.allSatisfy({ if case .object(let o) = $0 { return o is SeriesObject }; return false }) {
@@ -171,13 +189,18 @@ struct PlotStatement {
                     if case .object(let o as SeriesObject) = item { label = o.label }
                     var one = try Self.series(item, name: e.sourceText, span: e.span)
                     one.name = label ?? "\(e.sourceText)[\(k)]"
-                    out.append(one)
+                    // A run without a combination label (not from a sweep) has no settings to bind.
+                    curves.append(PlotCurve(series: one, settings: label.map(Self.sweepSettings) ?? []))
                 }
             } else {
-                out.append(try Self.series(v, name: e.sourceText, span: e.span))
+                curves.append(PlotCurve(series: try Self.series(v, name: e.sourceText, span: e.span)))
             }
         }
+        try mapX(&curves)
+        var out = curves.map(\.series)
         if let names { for i in out.indices where i < names.count { out[i].name = names[i] } }
+        try applyStyles(&out)
+        assignColors(&out)
         return out
     }
 
@@ -235,10 +258,14 @@ struct PlotStatement {
             if case .list(let xs) = $0.0, case .object(let o)? = xs.first { return o is SeriesObject }
             return false
         }
+        let usesSteps = usesSeries || positional.contains {
+            if case .object(let o) = $0.0 { return o is TensorSeriesObject }
+            return false
+        }
         return LineChart(title: try string("title"), series: try series(),
-                         x: Axis(label: try string("xlabel") ?? (usesSeries ? "step" : nil), scale: try scale("x"), lower: xlo, upper: xhi),
+                         x: Axis(label: try string("xlabel") ?? mappedXLabel ?? (usesSteps ? "step" : nil), scale: try scale("x"), lower: xlo, upper: xhi),
                          y: Axis(label: try string("ylabel"), scale: try scale("y"), lower: ylo, upper: yhi),
-                         referenceLines: try references())
+                         referenceLines: try references(), legend: try legendPosition())
     }
 
     private func scatter() throws -> ScatterPlot {
@@ -248,11 +275,15 @@ struct PlotStatement {
                 throw ScriptError(.shape, "scatter needs xs and ys of the same length, got \(a.value.count) and \(b.value.count)", span: context.span)
             }
             s = [Series(try strings("labels")?.first ?? positional[1].1.sourceText, xs: a.value.toDoubles(), ys: b.value.toDoubles())]
+            try applyStyles(&s)
+            assignColors(&s)
         } else {
             s = try series()
         }
+        warnIfDegenerate(s)
         return ScatterPlot(title: try string("title"), series: s, x: Axis(label: try string("xlabel"), scale: try scale("x")),
-                           y: Axis(label: try string("ylabel"), scale: try scale("y")), referenceLines: try references())
+                           y: Axis(label: try string("ylabel"), scale: try scale("y")), referenceLines: try references(),
+                           legend: try legendPosition())
     }
 
     // MARK: - Heatmaps
@@ -283,7 +314,8 @@ struct PlotStatement {
             return Figure(h)
         }
         let columns = try gridColumns() ?? min(mats.count, 4)
-        return Figure.heatmapGrid(mats, titles: titles, columns: columns, title: try string("title"), colormap: cmap)
+        return Figure.heatmapGrid(mats, titles: titles, columns: columns, title: try string("title"), colormap: cmap,
+                                  xLabel: try string("xlabel"), yLabel: try string("ylabel"))
     }
 
     /// Matrices from a 2-D tensor, a 3-D tensor (one panel per leading index), a tensor series

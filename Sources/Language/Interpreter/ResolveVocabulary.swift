@@ -1,3 +1,5 @@
+import Plot
+
 extension Resolver {
     /// Reports what a `train` block says that no run could accept: an unknown setting (with
     /// did-you-mean), a setting inside `every`, a nested `every`. Found here, `exp check` and
@@ -35,6 +37,33 @@ extension Resolver {
         }
         if !args.contains(where: { $0.label == nil }) {
             error(.argument, "\(kind.rawValue) needs something to draw", at: span)
+        }
+        checkPlotNames(args)
+    }
+
+    /// Literal names given to `styles:`, `markers:`, `colors:` and `legend:` are checked here,
+    /// so `exp check` reports a misspelt "dashd" at its place before anything runs (computed
+    /// names are checked when the plot runs, with the same message).
+    private func checkPlotNames(_ args: [CallArgument]) {
+        let tables: [String: (what: String, names: [String])] = [
+            "styles": ("line style", PlotStatement.dashNames.map(\.0)),
+            "markers": ("marker", PlotStatement.markerNames.map(\.0)),
+            "colors": ("colour", Palette.named.map(\.name)),
+            "legend": ("position", PlotStatement.legendNames.map(\.0)),
+        ]
+        for a in args {
+            guard let label = a.label, let table = tables[label.name] else { continue }
+            var literals: [Expr] = [a.value]
+            if case .list(let items) = a.value.kind { literals = items }
+            for e in literals {
+                guard case .string(let given) = e.kind else { continue }
+                var key = given.lowercased()
+                if label.name == "legend" { key = key.replacingOccurrences(of: "_", with: " ").replacingOccurrences(of: "-", with: " ") }
+                if label.name == "colors" && given.hasPrefix("#") { continue }
+                guard !table.names.map({ $0.lowercased() }).contains(key) else { continue }
+                error(.argument, "`\(label.name):` has no \(table.what) \"\(given)\"", at: e.span,
+                      hint: DidYouMean.hint(for: key, in: table.names) ?? "\(table.what)s: \(table.names.joined(separator: ", "))")
+            }
         }
     }
 }
