@@ -137,7 +137,7 @@ import Testing
         let md = Self.text(dir.appendingPathComponent("run/transcript.md"))
         #expect(md.hasPrefix("# t.exp\n"))
         // In order: the definitions and training in one block, then its output, the print, the figure, the check.
-        let order = ["seed 1", "train lin on pairs", "*trained 2000 steps", "print(\"W sum\"", "```text\nW sum tensor(",
+        let order = ["seed 1", "train lin on pairs", "*trained 2000 steps", "print(\"W sum\"", "```text\nW sum ",
                      "# The curve.", "![loss.svg](loss.svg)", "expect lin.W.abs().sum() > 0", "✅ passed: `lin.W.abs().sum() > 0`"]
         var at = md.startIndex
         for piece in order {
