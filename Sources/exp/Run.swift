@@ -52,21 +52,8 @@ struct Run: ParsableCommand {
     /// this run; its sweeps run nothing and aggregate what their combinations left.
     func execute(collecting: Bool) throws {
         let fileAccess = try safety.apply()
-        var options = Interpreter.Options()
-        options.endsOnInterrupt = true
-        for text in overrides {
-            do {
-                let (name, value) = try ScriptRunner.parseOverride(text)
-                options.overrides[name] = value
-            } catch {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-                throw ExitCode(64)
-            }
-        }
-        guard let mode = ExperimentRuntime.PlotMode(rawValue: plots) else {
-            FileHandle.standardError.write(Data("error: --plots is files or terminal, not \(plots)\n".utf8))
-            throw ExitCode(64)
-        }
+        let options = try ScriptOptions.interpreterOptions(overrides: overrides)
+        let mode = try ScriptOptions.plotMode(plots)
         // The script is read once: what runs, what the run directory keeps and what sweep children
         // run are the same text, however the file changes during the run.
         guard let bytes = FileManager.default.contents(atPath: sourceSnapshot ?? file) else {

@@ -36,21 +36,8 @@ struct Watch: ParsableCommand {
 
     func run() throws {
         let fileAccess = try safety.apply()
-        var options = Interpreter.Options()
-        options.endsOnInterrupt = true
-        for text in overrides {
-            do {
-                let (name, value) = try ScriptRunner.parseOverride(text)
-                options.overrides[name] = value
-            } catch {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-                throw ExitCode(64)
-            }
-        }
-        guard let mode = ExperimentRuntime.PlotMode(rawValue: plots) else {
-            FileHandle.standardError.write(Data("error: --plots is files or terminal, not \(plots)\n".utf8))
-            throw ExitCode(64)
-        }
+        let options = try ScriptOptions.interpreterOptions(overrides: overrides)
+        let mode = try ScriptOptions.plotMode(plots)
         guard FileManager.default.contents(atPath: file) != nil else {
             FileHandle.standardError.write(Data("error: cannot read \(file): no such file\n".utf8))
             throw ExitCode(Language.ExitCode.missingInput.rawValue)
