@@ -74,7 +74,8 @@ final class TensorBoardEvents {
     static func hostName() -> String {
         var buf = [CChar](repeating: 0, count: 256)
         guard gethostname(&buf, buf.count - 1) == 0 else { return "localhost" }
-        let name = String(cString: buf).map { $0 == "/" ? "_" : $0 }
+        let bytes = buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        let name = String(decoding: bytes, as: UTF8.self).map { $0 == "/" ? "_" : $0 }
         return name.isEmpty ? "localhost" : String(name)
     }
 }
