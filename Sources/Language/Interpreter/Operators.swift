@@ -49,16 +49,22 @@ enum Operators {
         switch (op, a, b) {
         case (.add, .string(let x), .string(let y)): return .string(x + y)
         case (.multiply, .string(let s), .int(let n)), (.multiply, .int(let n), .string(let s)):
-            guard n >= 0, n.multipliedReportingOverflow(by: s.utf8.count).partialValue <= 1 << 26 else {
+            let size = n.multipliedReportingOverflow(by: s.utf8.count)
+            guard n >= 0, !size.overflow, size.partialValue <= 1 << 26 else {
                 throw ScriptError(.value, "cannot repeat a string \(n) times")
             }
-            return .string(String(repeating: s, count: n))
+            // An empty string repeated any number of times is empty (without counting to n).
+            return .string(s.isEmpty ? "" : String(repeating: s, count: n))
         case (.add, .list(let x), .list(let y)): return .list(x + y)
         case (.multiply, .list(let xs), .int(let n)), (.multiply, .int(let n), .list(let xs)):
-            guard n >= 0, n.multipliedReportingOverflow(by: xs.count).partialValue <= 1 << 24 else {
-                throw ScriptError(.value, "cannot repeat a list \(n) times")
+            // An overflowing product wraps to a small number: it must fail the limit, not pass it.
+            let size = n.multipliedReportingOverflow(by: xs.count)
+            guard n >= 0, !size.overflow, size.partialValue <= 1 << 24 else {
+                throw ScriptError(.value, "cannot repeat a list \(n) times",
+                                  hint: "list * n repeats the list; to multiply numbers, make a tensor: tensor([...]) * n")
             }
-            return .list(Array([[Value]](repeating: xs, count: n).joined()))
+            // An empty list repeated is empty; building n empty copies first could take forever.
+            return .list(xs.isEmpty ? [] : Array([[Value]](repeating: xs, count: n).joined()))
         case (.less, .string(let x), .string(let y)): return .bool(x < y)
         case (.lessEqual, .string(let x), .string(let y)): return .bool(x <= y)
         case (.greater, .string(let x), .string(let y)): return .bool(x > y)
