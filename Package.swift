@@ -27,21 +27,22 @@ let package = Package(
         .target(name: "Autodiff", dependencies: ["Tensors"]),
         .target(name: "Lab", dependencies: ["Tensors", "Autodiff"]),
         .target(name: "Plot"),
-        .target(name: "Language", dependencies: ["Tensors", "Autodiff", "Lab", "Plot", "CProcess"], resources: [.copy("Prelude")]),
-        .target(name: "REPL", dependencies: ["Language", "Lab", "Plot", "Tensors", "CEditLine"]),
+        .target(name: "Language", dependencies: ["Tensors", "Autodiff", "CProcess"], resources: [.copy("Prelude")]),
+        .target(name: "Experiments", dependencies: ["Tensors", "Autodiff", "Lab", "Plot", "Language"]),
+        .target(name: "REPL", dependencies: ["Language", "Experiments", "Lab", "Plot", "Tensors", "CEditLine"]),
         .executableTarget(
             name: "CoreBench", dependencies: ["Tensors", "Autodiff", "CBLAS"],
             path: "Benchmarks/CoreBench"),
         .executableTarget(
-            name: "exp", dependencies: ["Tensors", "Autodiff", "Lab", "Language", "REPL", "CProcess", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            name: "exp", dependencies: ["Tensors", "Autodiff", "Lab", "Language", "Experiments", "REPL", "CProcess", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
-            name: "ExpFuzz", dependencies: ["Language", "Tensors"],
+            name: "ExpFuzz", dependencies: ["Language", "Experiments", "Tensors"],
             swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "CKernels"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Tensors"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Autodiff", "Tensors"]),
-        .testTarget(name: "LanguageTests", dependencies: ["Language", "Lab", "Autodiff", "Tensors"], exclude: ["Golden"]),
-        .testTarget(name: "PlotTests", dependencies: ["Plot", "Language"]),
-        .testTarget(name: "REPLTests", dependencies: ["REPL", "Language"]),
+        .testTarget(name: "LanguageTests", dependencies: ["Language", "Experiments", "Lab", "Plot", "Autodiff", "Tensors"], exclude: ["Golden"]),
+        .testTarget(name: "PlotTests", dependencies: ["Plot", "Language", "Experiments"]),
+        .testTarget(name: "REPLTests", dependencies: ["REPL", "Language", "Experiments"]),
     ]
 )

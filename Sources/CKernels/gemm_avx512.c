@@ -8,8 +8,10 @@
 // is read transposed) and broadcasts MR elements of A, which may have any strides. The
 // contraction runs in chunks of KC so the B chunk stays in L1; each element of C sums its
 // products in order of the contraction index, so the result does not depend on how the caller
-// splits the rows of C over threads.
+// splits the rows of C over threads. gemm_avx2.c is the same kernel in 8-float vectors: it adds
+// the same products in the same order, so both give the same bits.
 #include "CKernels.h"
+#include "gemm_variants.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -19,7 +21,7 @@
 #define KERNEL static __attribute__((noinline, target("avx512f")))
 
 /// Contraction chunk: a 128 × 64 chunk of B is 32 KiB.
-enum { KC = 128, PANEL = 64 };
+enum { KC = CK_GEMM_KC, PANEL = 64 };
 
 /// MR rows × NV vectors of C += A[rows, chunk] · B[chunk, panel] for one chunk of the contraction.
 /// `bp` is row p = 0 of the chunk (row stride `ldb`, contiguous columns); `last` masks the
@@ -78,7 +80,7 @@ ROWS(rows_nv4, 4, 6)
 typedef void (*rows_fn)(int64_t, int64_t, const float *, int64_t, int64_t, const float *, int64_t, float *, int64_t,
                         __mmask16, bool);
 
-KERNEL void gemm_avx512(int64_t m, int64_t n, int64_t k, const float *a, int64_t sai, int64_t sak, const float *b,
+__attribute__((target("avx512f"))) void ck_gemm_avx512(int64_t m, int64_t n, int64_t k, const float *a, int64_t sai, int64_t sak, const float *b,
                         int64_t sbk, int64_t sbj, float *c, int64_t ldc, bool accumulate) {
     static const rows_fn rows[4] = {rows_nv1, rows_nv2, rows_nv3, rows_nv4};
     float packed[KC * PANEL] __attribute__((aligned(64)));
@@ -102,40 +104,3 @@ KERNEL void gemm_avx512(int64_t m, int64_t n, int64_t k, const float *a, int64_t
     }
 }
 #endif
-
-int32_t ck_sgemm_batch(int64_t count, const int64_t *offsets_a, const int64_t *offsets_b, int64_t stride_c, int64_t m,
-                       int64_t n, int64_t k, const float *a, int64_t sai, int64_t sak, const float *b, int64_t sbk,
-                       int64_t sbj, float *c, int64_t ldc) {
-#if defined(__x86_64__)
-    if (!ck_sgemm_available()) return 0;
-    for (int64_t t = 0; t < count; t++)
-        gemm_avx512(m, n, k, a + offsets_a[t], sai, sak, b + offsets_b[t], sbk, sbj, c + t * stride_c, ldc, false);
-    return 1;
-#else
-    (void)count; (void)offsets_a; (void)offsets_b; (void)stride_c; (void)m; (void)n; (void)k; (void)a; (void)sai;
-    (void)sak; (void)b; (void)sbk; (void)sbj; (void)c; (void)ldc;
-    return 0;
-#endif
-}
-
-int32_t ck_sgemm_available(void) {
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") ? 1 : 0;
-#else
-    return 0;
-#endif
-}
-
-int32_t ck_sgemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t sai, int64_t sak, const float *b, int64_t sbk,
-                 int64_t sbj, float *c, int64_t ldc, int32_t accumulate) {
-#if defined(__x86_64__)
-    if (!ck_sgemm_available()) return 0;
-    gemm_avx512(m, n, k, a, sai, sak, b, sbk, sbj, c, ldc, accumulate != 0);
-    return 1;
-#else
-    (void)m; (void)n; (void)k; (void)a; (void)sai; (void)sak; (void)b; (void)sbk; (void)sbj; (void)c; (void)ldc;
-    (void)accumulate;
-    return 0;
-#endif
-}

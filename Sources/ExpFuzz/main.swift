@@ -14,6 +14,7 @@
 // Input I of seed S depends only on (S, I) and the corpus (the golden scripts and examples/),
 // so every logged failure is reproducible from its seed and index, and is saved as a file too.
 
+import Experiments
 import Foundation
 import Language
 import Tensors

@@ -77,7 +77,7 @@ public struct Completer {
         case "load", "l", "save", "s":
             return PathCompletion.complete(argument, closing: "")
         case "help", "h", "?":
-            let names = Set(Builtins.names + Keyword.allCases.map(\.rawValue) + Session.commands.map(\.name) + session.definedNames)
+            let names = Set(session.interpreter.builtins.names + Keyword.allCases.map(\.rawValue) + Session.commands.map(\.name) + session.definedNames)
             return Completion(word: argument, candidates: names.filter { $0.hasPrefix(argument) }.sorted().map { Completion.Candidate($0) })
         case "type", "t":
             return completeCode(argument)
@@ -112,11 +112,11 @@ public struct Completer {
             for name in session.definedNames {
                 add(name, Self.isFunction(session.interpreter.global(name)) ? "(" : "")
             }
-            for name in Builtins.names where !session.definedNames.contains(name) { add(name, "(") }
+            for name in session.interpreter.builtins.names where !session.definedNames.contains(name) { add(name, "(") }
             for k in Keyword.allCases { add(k.rawValue, " ") }
             // Names typed earlier in this input: locals, parameters, block members.
             for t in tokens {
-                if case .identifier(let n) = t.kind, !session.definedNames.contains(n), Builtins.byName[n] == nil { add(n, "") }
+                if case .identifier(let n) = t.kind, !session.definedNames.contains(n), session.interpreter.builtins.byName[n] == nil { add(n, "") }
             }
         }
         // Keyword arguments first (they are what the position asks for), then the rest sorted.
@@ -169,7 +169,7 @@ public struct Completer {
                 value = xs[i < 0 ? i + xs.count : i]
             }
         }
-        return Self.memberNames(value)
+        return Self.memberNames(value, session.interpreter.builtins)
     }
 
     /// Reading a member for completion: only data members, never calling anything.
@@ -182,7 +182,7 @@ public struct Completer {
         }
     }
 
-    static func memberNames(_ value: Value) -> [Completion.Candidate] {
+    static func memberNames(_ value: Value, _ builtins: BuiltinTable) -> [Completion.Candidate] {
         switch value {
         case .record(let r):
             return r.names.map { Completion.Candidate($0) }
@@ -190,7 +190,7 @@ public struct Completer {
             return o.memberNames.map { Completion.Candidate($0) }
         case .tensor:
             return ["T", "shape", "dtype", "ndim", "size"].map { Completion.Candidate($0) }
-                + Builtins.names.map { Completion.Candidate($0, suffix: "(") }
+                + builtins.names.map { Completion.Candidate($0, suffix: "(") }
         case .list:
             return [Completion.Candidate("length")]
         case .range:
@@ -218,7 +218,7 @@ public struct Completer {
         var params: [ParamSpec] = []
         if !isMethod, session.definedNames.contains(callee), case .function(let f)? = session.interpreter.global(callee) {
             params = f.parameters
-        } else if let b = Builtins.byName[callee] {
+        } else if let b = session.interpreter.builtins.byName[callee] {
             params = isMethod ? Array(b.parameters.dropFirst()) : b.parameters
         } else if isMethod, open > 2, case .identifier(let owner) = tokens[open - 3].kind,
                   let object = session.interpreter.global(owner), session.definedNames.contains(owner),

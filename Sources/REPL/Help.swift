@@ -48,9 +48,9 @@ public enum Help {
 
     /// `:help` (nil) or `:help name`.
     public static func text(for name: String?, session: Session) -> String {
-        guard var name else { return overview() }
+        guard var name else { return overview(session) }
         if name.hasPrefix(":") { name.removeFirst() }
-        if let b = Builtins.byName[name] {
+        if let b = session.interpreter.builtins.byName[name] {
             return "\(b.signature)\n  \(b.doc)  [\(b.family.rawValue)]\n"
         }
         if let k = keywords[name] {
@@ -72,13 +72,13 @@ public enum Help {
             }
             if own { return "\(name): \(Session.describeType(v)) (defined in this session)\n" }
         }
-        let candidates = Builtins.names + Array(keywords.keys) + Session.commands.map(\.name) + Array(session.definedNames)
+        let candidates = session.interpreter.builtins.names + Array(keywords.keys) + Session.commands.map(\.name) + Array(session.definedNames)
         let suggestion = DidYouMean.closest(name, in: candidates).map { " — did you mean `\($0)`?" } ?? ""
         return "no help for `\(name)`\(suggestion)\n"
     }
 
     /// The list of commands and of builtins by family.
-    static func overview() -> String {
+    static func overview(_ session: Session) -> String {
         var out = "Type exp code to run it; the value of an expression is printed (end with ; to hide it).\n"
         out += "Tab completes names, fields after '.', keyword arguments and paths in strings.\n\n"
         let lefts = Session.commands.map { ":\($0.name)" + ($0.argument.isEmpty ? "" : " " + $0.argument) }
@@ -88,7 +88,7 @@ public enum Help {
         }
         out += "\nBuiltins (`:help name` for one):\n"
         for family in BuiltinFamily.allCases {
-            let names = Builtins.all.filter { $0.family == family }.map(\.name)
+            let names = session.interpreter.builtins.all.filter { $0.family == family }.map(\.name)
             guard !names.isEmpty else { continue }
             out += wrap(names, label: "  \(family.rawValue): ")
         }

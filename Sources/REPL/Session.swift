@@ -1,3 +1,4 @@
+import Experiments
 import Autodiff
 import Foundation
 import Lab
@@ -107,7 +108,7 @@ public final class Session {
         transcript.clear()
         ghostNames = []
         if options.loadPrelude {
-            for source in ScriptRunner.preludeSources() {
+            for source in Prelude.sources() {
                 let parsed = Parser.parse(source)
                 if parsed.hasErrors { report(parsed.diagnostics) } else { _ = execute(parsed.program) }
             }

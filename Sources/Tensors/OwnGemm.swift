@@ -1,4 +1,7 @@
 import CKernels
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// When a float32 product runs on exp's own kernel (`ck_sgemm`) instead of OpenBLAS.
 ///
@@ -9,8 +12,14 @@ import CKernels
 /// 256 or more columns wide, and for short products with B read transposed (the kernel copies
 /// B's transpose first, which a few rows of C do not pay back).
 enum OwnGemm {
-    /// False when the CPU lacks AVX-512: every product then runs on OpenBLAS.
-    static let available = ck_sgemm_available() != 0
+    /// False when the CPU has neither AVX-512 nor AVX2 with FMA: every product then runs on
+    /// OpenBLAS. (With AVX2 the kernel gives the AVX-512 kernel's bits, and it is what keeps a
+    /// row of a product independent of the other rows there too: OpenBLAS rounds a product of
+    /// five rows differently from one of four thousand.)
+    ///
+    /// `EXP_OWN_GEMM=0` in the environment sends every product to OpenBLAS: for comparing a
+    /// build against one from before the kernel existed on this CPU (`scripts/output-fingerprint`).
+    static let available = ck_sgemm_available() != 0 && getenv("EXP_OWN_GEMM").map { String(cString: $0) } != "0"
 
     @inline(__always)
     static func handles(m: Int, n: Int, bTransposed: Bool) -> Bool {

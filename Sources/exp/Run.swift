@@ -1,3 +1,4 @@
+import Experiments
 import ArgumentParser
 import Foundation
 import Lab
@@ -82,7 +83,7 @@ struct Run: ParsableCommand {
         config.plots = mode
         config.fileAccess = fileAccess
         if let sweepChild {
-            guard let child = SweepChild(sweepChild) else {
+            guard let child = SweepChild(argument: sweepChild) else {
                 FileHandle.standardError.write(Data("error: --sweep-child expects LINE:COL:INDEX:DIR\n".utf8))
                 throw ExitCode(Language.ExitCode.usage.rawValue)
             }

@@ -1,3 +1,4 @@
+import Experiments
 import ArgumentParser
 import Language
 
@@ -17,5 +18,13 @@ struct SafetyOptions: ParsableArguments {
     func apply() throws -> FileAccess {
         try MemoryOption.apply(maxMemory)
         return FileAccess(allowRead: allowRead, allowWrite: allowWrite)
+    }
+}
+
+extension FileAccess {
+    /// The command-line arguments that give another `exp` process the same permissions (a
+    /// sweep's child processes).
+    var arguments: [String] {
+        allowRead.flatMap { ["--allow-read", $0] } + allowWrite.flatMap { ["--allow-write", $0] }
     }
 }

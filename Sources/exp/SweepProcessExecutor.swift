@@ -1,3 +1,4 @@
+import Experiments
 import CProcess
 import Foundation
 import Glibc

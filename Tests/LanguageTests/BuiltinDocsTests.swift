@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Experiments
 @testable import Language
 
 /// The builtin list in grammar/README.md is the builtins that exist, family by family, and
@@ -23,11 +24,14 @@ import Testing
         return rows
     }
 
+    /// What a script run by `exp` sees: the core builtins and the experiments layer's.
+    static let builtins = BuiltinTable(registering: ExperimentBuiltins.table)
+
     @Test func readmeListsEveryBuiltinInItsFamily() throws {
         let documented = try Self.documentedFamilies()
         #expect(!documented.isEmpty, "no builtin table found under ## Builtins in \(Self.readme.path)")
         for family in BuiltinFamily.allCases {
-            let actual = Builtins.all.filter { $0.family == family }.map(\.name)
+            let actual = Self.builtins.all.filter { $0.family == family }.map(\.name)
             let listed = documented[family.rawValue] ?? []
             #expect(Set(listed) == Set(actual),
                     "\(family.rawValue): missing from README \(actual.filter { !listed.contains($0) }), not builtins \(listed.filter { !actual.contains($0) })")
@@ -35,7 +39,7 @@ import Testing
     }
 
     @Test func everyBuiltinHasADescription() {
-        for b in Builtins.all {
+        for b in Self.builtins.all {
             #expect(!b.doc.trimmingCharacters(in: .whitespaces).isEmpty, "\(b.name) has no doc string")
         }
     }

@@ -50,7 +50,7 @@ static inline void ck_cpu_relax(void) {
 #endif
 }
 
-/// 1 when `ck_sgemm` runs on this CPU (it needs AVX-512F), else 0.
+/// 1 when `ck_sgemm` runs on this CPU (it needs AVX-512F, or AVX2 with FMA), else 0.
 int32_t ck_sgemm_available(void);
 
 /// Single-precision C = A·B, or C += A·B when `accumulate` is nonzero, for an m × k matrix A

@@ -47,30 +47,42 @@ public final class Builtin: Callable, @unchecked Sendable {
     }
 }
 
-/// Every builtin, from the per-family tables.
-public enum Builtins {
-    /// All builtins in registration order (families in `BuiltinFamily` order).
-    public static let all: [Builtin] = {
+/// The builtins one interpreter knows, by name: the core tables plus what a layer above
+/// registers (the experiments layer's optimizers, schedules, `evaluate`...). The resolver, `help`,
+/// did-you-mean and the REPL's completion all read the interpreter's table.
+public struct BuiltinTable: Sendable {
+    /// All builtins in registration order; a later entry with a taken name is dropped.
+    public let all: [Builtin]
+    /// Builtins by name.
+    public let byName: [String: Builtin]
+    /// Names of all builtins, for did-you-mean and completion.
+    public var names: [String] { all.map(\.name) }
+
+    /// The core tables with `registered` placed after the io family and before the feature
+    /// maps: the order `help` and did-you-mean have always listed them in.
+    public init(registering registered: [Builtin] = []) {
         var seen = Set<String>()
         var out: [Builtin] = []
-        for b in CoreBuiltins.table + MathBuiltins.table + TensorBuiltins.table + ShapeBuiltins.table
-            + ReductionBuiltins.table + SortBuiltins.table + NNBuiltins.table + InitBuiltins.table
-            + RandomBuiltins.table + SamplingBuiltins.table + LinalgBuiltins.table
-            + AutodiffBuiltins.table + IOBuiltins.table + ExperimentBuiltins.table + FeatureBuiltins.table where seen.insert(b.name).inserted {
+        for b in Builtins.coreHead + registered + FeatureBuiltins.table where seen.insert(b.name).inserted {
             out.append(b)
         }
-        return out
-    }()
-
-    /// Builtins by name.
-    public static let byName: [String: Builtin] = {
+        all = out
         var d: [String: Builtin] = [:]
-        for b in all { d[b.name] = b }
-        return d
-    }()
+        for b in out { d[b.name] = b }
+        byName = d
+    }
+}
 
-    /// Names of all builtins, for did-you-mean and completion.
-    public static var names: [String] { all.map(\.name) }
+/// The core builtins, from the per-family tables.
+public enum Builtins {
+    /// The core families up to io, in `BuiltinFamily` order, and the model builtins.
+    static let coreHead: [Builtin] = CoreBuiltins.table + MathBuiltins.table + TensorBuiltins.table + ShapeBuiltins.table
+        + ReductionBuiltins.table + SortBuiltins.table + NNBuiltins.table + InitBuiltins.table
+        + RandomBuiltins.table + SamplingBuiltins.table + LinalgBuiltins.table
+        + AutodiffBuiltins.table + IOBuiltins.table + ModelBuiltins.table
+
+    /// The core language's builtins alone (no layer registered).
+    public static let core = BuiltinTable()
 }
 
 /// What a builtin (or host object) can reach while it runs: the interpreter, to call script

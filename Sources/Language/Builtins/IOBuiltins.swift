@@ -11,7 +11,7 @@ enum IOBuiltins {
         Builtin("help", ["f=none"], "the signature and description of a builtin", .io) { a, ctx in
             guard let v = a[0] else {
                 for fam in BuiltinFamily.allCases {
-                    ctx.print("\(fam.rawValue): " + Builtins.all.filter { $0.family == fam }.map(\.name).joined(separator: ", "))
+                    ctx.print("\(fam.rawValue): " + ctx.interpreter.builtins.all.filter { $0.family == fam }.map(\.name).joined(separator: ", "))
                 }
                 return .none
             }

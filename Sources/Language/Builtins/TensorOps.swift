@@ -3,7 +3,7 @@ import Tensors
 
 /// Tensor operations the evaluator and several builtin families share, on `Variable`s so
 /// gradients flow wherever the core has a rule.
-enum TensorOps {
+package enum TensorOps {
     /// A differentiable dtype conversion (Autodiff's rule: gradients flow between float types).
     static func cast(_ x: Variable, _ d: DType) throws -> Variable {
         try Autodiff.cast(x, to: d)
@@ -24,7 +24,7 @@ enum TensorOps {
     }
 
     /// `x[items]`, differentiable.
-    static func index(_ x: Variable, _ items: [Tensors.IndexItem]) throws -> Variable {
+    package static func index(_ x: Variable, _ items: [Tensors.IndexItem]) throws -> Variable {
         try Autodiff.subscripting(x, items)
     }
 

@@ -1,12 +1,11 @@
 import Autodiff
-import Lab
 import Tensors
 
 /// The value of a `task NAME { }` or `model NAME { }` block: its bindings, `param`s and methods
 /// are members (`bilinear.Theta`, `bilinear.forward(x)`, `recall.sample(8)`). The methods close
 /// over the block's frame, so when the trainer replaces the params (e.g. with tape leaves) every
 /// method sees the new values, and `Theta = ...` inside a method updates the member.
-public final class BlockObject: HostObject, ParameterStore {
+public final class BlockObject: HostObject {
     /// `task` or `model`.
     public var typeName: String { proto.kind.rawValue }
     /// The block's name as declared.
@@ -87,9 +86,9 @@ public final class BlockObject: HostObject, ParameterStore {
         }
     }
 
-    // ParameterStore (the Lab trainer's view). `initialize` and `setMember` keep every param
-    // leaf a tensor, so the walk cannot fail here and the empty fallback is never what training
-    // sees; `TrainRun` reads `trainableVariables()` (which throws) before the trainer starts.
+    // The trainer's view (Lab's `ParameterStore`; the experiments layer declares the
+    // conformance). `initialize` and `setMember` keep every param leaf a tensor, so the walk
+    // cannot fail here and the empty fallback is never what training sees; `TrainRun` reads `trainableVariables()` (which throws) before the trainer starts.
     public func trainableParameters() -> [Tensor] {
         (try? trainableVariables().map(\.value)) ?? []
     }

@@ -166,10 +166,10 @@ extension Interpreter {
     func noMember(_ v: Value, _ name: String, span: SourceSpan) -> ScriptError {
         var candidates: [String] = []
         switch v {
-        case .tensor: candidates = ["T", "shape", "dtype", "ndim", "size"] + Builtins.names
+        case .tensor: candidates = ["T", "shape", "dtype", "ndim", "size"] + builtins.names
         case .record(let r): candidates = r.names
         case .object(let o): candidates = o.memberNames
-        default: candidates = Builtins.names
+        default: candidates = builtins.names
         }
         let hint = DidYouMean.hint(for: name, in: candidates)
         if case .record(let r) = v {

@@ -31,12 +31,20 @@ public protocol ExperimentStatements: AnyObject {
     /// Writes a file the script names (a relative path goes into the run directory), if the
     /// script may write there; an error at `span` otherwise.
     func writeAllowedFile(_ data: Data, to path: String, span: SourceSpan?) throws
+    /// The builtins this layer adds to the language (optimizers, schedules, `evaluate`...).
+    var builtins: [Builtin] { get }
+    /// Names `plot` options accept as literal strings, by option (`styles:` → line styles),
+    /// with what one of them is called in an error ("line style"): the resolver checks literal
+    /// names against them so `exp check` reports a misspelt one at its place.
+    var plotNameTables: [String: (what: String, names: [String])] { get }
 }
 
 extension ExperimentStatements {
     public func expectEvaluated(_ outcome: ExpectOutcome) {}
     public func finish(exitCode: Int32) {}
     public var printsVerdict: Bool { false }
+    public var builtins: [Builtin] { [] }
+    public var plotNameTables: [String: (what: String, names: [String])] { [:] }
     public func attach(_ interpreter: Interpreter) {}
     public func printed(_ line: String) {}
     /// Without an experiments layer (the core language alone, as in its unit tests) there is no

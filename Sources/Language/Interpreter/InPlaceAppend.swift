@@ -40,7 +40,7 @@ extension Interpreter {
         return true
     }
 
-    static let appendBuiltin: Builtin? = Builtins.byName["append"]
+    static let appendBuiltin: Builtin? = Builtins.core.byName["append"]
 
     /// True when `code` reads exactly the variable `pattern` binds.
     private func refersTo(_ code: Code, _ pattern: CodePattern) -> Bool {

@@ -36,6 +36,8 @@ public final class Interpreter {
     /// Failed `expect`s so far, as diagnostics (the run continues; the exit code becomes 1).
     public private(set) var expectFailures: [Diagnostic] = []
 
+    /// The builtins this interpreter's scripts see: the core ones and the experiments layer's.
+    public let builtins: BuiltinTable
     let resolver: Resolver
     let globals: Frame
     var callDepth = 0
@@ -65,7 +67,9 @@ public final class Interpreter {
             output(line)
         }
         self.experiments = exps
-        resolver = Resolver(trainScopeNames: exps.trainScopeNames)
+        builtins = BuiltinTable(registering: exps.builtins)
+        resolver = Resolver(trainScopeNames: exps.trainScopeNames, builtins: builtins)
+        resolver.plotNameTables = exps.plotNameTables
         resolver.readImport = { path, span in try exps.readAllowedFile(path, span: span) }
         resolver.overrides = options.overrides
         globals = Frame(size: 0, parent: nil)
@@ -113,7 +117,7 @@ public final class Interpreter {
 
     /// Resolves the whole program (so every name and call is checked) but runs only its
     /// top-level statements that start at or after byte `offset` (`IncrementalRun`).
-    func run(_ program: Program, fromOffset offset: Int) throws {
+    public func run(_ program: Program, fromOffset offset: Int) throws {
         let code: [Instr]
         switch lower(program) {
         case .success(let c): code = c
@@ -125,7 +129,7 @@ public final class Interpreter {
         try execute(Array(code[start...]), spans: Array(spans[start...]))
     }
 
-    func truncateExpectFailures(to count: Int) {
+    package func truncateExpectFailures(to count: Int) {
         if expectFailures.count > count { expectFailures.removeSubrange(count...) }
     }
 
@@ -187,6 +191,17 @@ public final class Interpreter {
         globals.slots[slot] = value
     }
 
+    /// Every global slot's value, in slot order (`exp watch` keeps them per statement and puts
+    /// them back to rerun a script from a changed line). Setting a shorter list clears the
+    /// slots past its end.
+    public var globalSlots: [Value] {
+        get { globals.slots }
+        set {
+            globals.ensure(newValue.count)
+            for i in 0..<globals.slots.count { globals.slots[i] = i < newValue.count ? newValue[i] : .none }
+        }
+    }
+
     /// Names defined at top level so far (for `--set` errors, completion).
     public var globalNames: [String] { resolver.global.blocks[0].names.keys.sorted() }
 
@@ -212,13 +227,13 @@ public final class Interpreter {
     /// Writes one line of script output.
     public func print(_ line: String) { output(line) }
 
-    func recordExpectFailure(_ d: Diagnostic) {
+    package func recordExpectFailure(_ d: Diagnostic) {
         expectFailures.append(d)
     }
 
     /// Forgets the failures from index `n` on (a sweep combination run here: the sweep's
     /// collect step records them again from its result).
-    func dropExpectFailures(from n: Int) { if n < expectFailures.count { expectFailures.removeSubrange(n...) } }
+    package func dropExpectFailures(from n: Int) { if n < expectFailures.count { expectFailures.removeSubrange(n...) } }
 
     /// Counts a step against the optional budget.
     @inline(__always)
@@ -234,7 +249,7 @@ public final class Interpreter {
     /// Inside a training that pauses on Ctrl-C (the REPL's) the check waits for the end of the
     /// step instead, so the training is left whole to resume.
     @inline(__always)
-    func checkInterrupt(_ span: SourceSpan?) throws {
+    package func checkInterrupt(_ span: SourceSpan?) throws {
         if options.endsOnInterrupt, let s = Interrupt.signal, interruptsDeferred == 0 { throw ScriptEnded(ExitCode(signal: s), at: span) }
     }
 }

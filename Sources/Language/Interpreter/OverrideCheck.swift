@@ -1,7 +1,7 @@
 /// `--set name=value` against the script: the value must be of the kind the script's literal
 /// `let name = ...` is (a number for a number, text for text, a list for a list), so a typo such
 /// as `--set steps=abc` is a usage error instead of a string that runs.
-enum OverrideCheck {
+package enum OverrideCheck {
     /// The kind of value a literal is, or nil when the expression is computed (anything goes).
     enum LiteralKind: String {
         case number, text = "string", bool, list, none
@@ -30,7 +30,7 @@ enum OverrideCheck {
     }
 
     /// The first override whose value cannot stand for the script's literal, as a message.
-    static func mismatch(_ overrides: [String: Value], in statements: [Stmt]) -> String? {
+    package static func mismatch(_ overrides: [String: Value], in statements: [Stmt]) -> String? {
         for s in statements {
             guard case .letBinding(.name(let id), let value) = s.kind, let given = overrides[id.name],
                   let want = kind(of: value) else { continue }

@@ -33,12 +33,12 @@ extension BlockObject {
     }
 
     /// True when `path` is frozen: it, or a subtree holding it (`freeze "layers.0"`), is listed.
-    func isFrozen(_ path: String) -> Bool {
+    package func isFrozen(_ path: String) -> Bool {
         frozen.contains { path == $0 || path.hasPrefix($0 + ".") }
     }
 
     /// Names `freeze` accepts: every leaf path and every subtree prefix of one.
-    func freezablePaths() throws -> [String] {
+    package func freezablePaths() throws -> [String] {
         var out: [String] = []
         var seen = Set<String>()
         for leaf in try parameterLeaves() {
@@ -113,7 +113,7 @@ extension BlockObject {
 
     /// Every tensor a saved model holds, by path: the param leaves, then the fixed tensors of
     /// `let` members (and of member models), so a reloaded model is complete.
-    func savedTensors() throws -> [(String, Tensor)] {
+    package func savedTensors() throws -> [(String, Tensor)] {
         var out = try parameterLeaves().map { ($0.path, $0.value.value) }
         var seen: Set<ObjectIdentifier> = []
         mapFixedTensors(prefix: "", seen: &seen) { path, t in out.append((path, t.value)); return nil }
@@ -121,7 +121,7 @@ extension BlockObject {
     }
 
     /// Replaces the tensors named in `byPath` (param leaves or fixed tensors) in one walk.
-    func replaceTensors(_ byPath: [String: Variable]) throws {
+    package func replaceTensors(_ byPath: [String: Variable]) throws {
         try mapParameterLeaves { path, _ in byPath[path] }
         var seen: Set<ObjectIdentifier> = []
         mapFixedTensors(prefix: "", seen: &seen) { path, _ in byPath[path] }

@@ -34,7 +34,7 @@ extension Resolver {
         case .call(let callee, let args):
             let cargs = args.map { CodeArgument(label: $0.label?.name, value: resolve($0.value), span: $0.span) }
             if case .member(let base, let id) = callee.kind {
-                return .methodCall(resolve(base), name: id.name, builtin: Builtins.byName[id.name], cargs,
+                return .methodCall(resolve(base), name: id.name, builtin: builtins.byName[id.name], cargs,
                                    nameSpan: id.span, span: e.span)
             }
             let c = resolve(callee)

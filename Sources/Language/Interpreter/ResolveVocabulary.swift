@@ -1,5 +1,3 @@
-import Plot
-
 extension Resolver {
     /// Reports what a `train` block says that no run could accept: an unknown setting (with
     /// did-you-mean), a setting inside `every`, a nested `every`. Found here, `exp check` and
@@ -45,12 +43,7 @@ extension Resolver {
     /// so `exp check` reports a misspelt "dashd" at its place before anything runs (computed
     /// names are checked when the plot runs, with the same message).
     private func checkPlotNames(_ args: [CallArgument]) {
-        let tables: [String: (what: String, names: [String])] = [
-            "styles": ("line style", PlotStatement.dashNames.map(\.0)),
-            "markers": ("marker", PlotStatement.markerNames.map(\.0)),
-            "colors": ("colour", Palette.named.map(\.name)),
-            "legend": ("position", PlotStatement.legendNames.map(\.0)),
-        ]
+        let tables = plotNameTables
         for a in args {
             guard let label = a.label, let table = tables[label.name] else { continue }
             var literals: [Expr] = [a.value]

@@ -8,7 +8,7 @@ import Tensors
 ///
 /// One resolver lives as long as its interpreter: the global scope persists across the prelude,
 /// imports, the script and REPL lines.
-final class Resolver {
+package final class Resolver {
     /// Names visible in one `{ }` (or the global scope), to their slots.
     struct BlockScope {
         var names: [String: Int] = [:]
@@ -54,15 +54,22 @@ final class Resolver {
     /// The statement each top-level instruction of the last `resolveFile` came from.
     var resolvedSpans: [SourceSpan] = []
 
+    /// The builtins a name can resolve to when no script name shadows it.
+    let builtins: BuiltinTable
+
+    /// Literal names `plot` options accept (`ExperimentStatements.plotNameTables`).
+    var plotNameTables: [String: (what: String, names: [String])] = [:]
+
     /// Reads an imported file (the experiments layer decides where a script may read).
     var readImport: (String, SourceSpan?) throws -> Data = { path, span in
         guard let data = FileManager.default.contents(atPath: path) else { throw ScriptError(.io, "cannot read \(path)", span: span) }
         return data
     }
 
-    init(trainScopeNames: [String]) {
+    init(trainScopeNames: [String], builtins: BuiltinTable) {
         current = global
         self.trainScopeNames = trainScopeNames
+        self.builtins = builtins
     }
 
     // MARK: - Diagnostics
@@ -141,7 +148,7 @@ final class Resolver {
             depth += 1
             frame = f.parent
         }
-        if let b = Builtins.byName[name] { return .builtin(b) }
+        if let b = builtins.byName[name] { return .builtin(b) }
         return nil
     }
 
@@ -153,7 +160,7 @@ final class Resolver {
             for b in f.blocks { out.append(contentsOf: b.names.keys) }
             frame = f.parent
         }
-        return out + Builtins.names
+        return out + builtins.names
     }
 
     func unknownName(_ name: String, at span: SourceSpan) {
@@ -194,7 +201,7 @@ final class Resolver {
     }
 
     /// Names a file defines at top level (let, fn, task, model, optimizer, and train logs).
-    static func topLevelDeclarations(_ statements: [Stmt]) -> [String] {
+    package static func topLevelDeclarations(_ statements: [Stmt]) -> [String] {
         var names: [String] = []
         for s in statements {
             switch s.kind {

@@ -1,6 +1,12 @@
 import Autodiff
-import Lab
 import Tensors
+
+/// A host object with settings an input may change in place (an optimizer's `opt.lr = ...`):
+/// `StateSnapshot` asks it for a way to put them back as they are now.
+public protocol RestorableObject: AnyObject {
+    /// Captures the object's settings; calling the result restores them.
+    func captureState() -> () -> Void
+}
 
 /// What an input may change in place besides its global names: the random generator's
 /// position, the default dtype, the members of models and tasks (`m.W = ...`, a training's
@@ -14,7 +20,7 @@ public struct StateSnapshot {
     private let generator: RandomGenerator
     private let dtype: DType
     private var blocks: [(BlockObject, [Value], Set<String>)] = []
-    private var optimizers: [(OptimizerObject, Double?, Schedule, GradientClip?)] = []
+    private var restorers: [() -> Void] = []
     /// Frames closures captured (a function's locals that a returned closure updates); the
     /// global frame (no parent) is the caller's to put back.
     private var frames: [(Frame, [Value])] = []
@@ -42,10 +48,8 @@ public struct StateSnapshot {
             if let b = o as? BlockObject {
                 blocks.append((b, b.frame.slots, b.frozen))
                 for x in b.frame.slots { visit(x, &seen) }
-            } else if let opt = o as? OptimizerObject {
-                var lr: Double? = nil
-                if case .step(let rule) = opt.rule { lr = rule.learningRate }
-                optimizers.append((opt, lr, opt.schedule, opt.clip))
+            } else if let r = o as? RestorableObject {
+                restorers.append(r.captureState())
             }
         default: return
         }
@@ -60,10 +64,6 @@ public struct StateSnapshot {
             b.frozen = frozen
         }
         for (frame, slots) in frames where frame.slots.count == slots.count { frame.slots = slots }
-        for (opt, lr, schedule, clip) in optimizers {
-            if let lr, case .step(let rule) = opt.rule { rule.learningRate = lr }
-            opt.schedule = schedule
-            opt.clip = clip
-        }
+        for restore in restorers { restore() }
     }
 }
