@@ -127,6 +127,7 @@ public final class GradientFlowSteps: StepRule {
         let leaves = try unpack(v).map { tape.variable($0) }
         try loop.store.setTrainableVariables(leaves)
         let l = try lossOnBatch()(0)
+        // Only the check matters here: the flow needs the gradient, not the loss's value.
         _ = try loop.checkedValue(l, at: 0)
         let g = try tape.gradients(of: l, wrt: leaves)
         guard g.count == shapes.count else { throw OptimizerError("gradient_flow: \(g.count) gradients for \(shapes.count) parameters") }

@@ -157,10 +157,12 @@ final class TrainRun {
                               hint: "log less often: a larger `every` or a smaller `time`", span: span)
         }
         let rule = GradientFlowSteps(flow)
-        // The flow draws its one batch from the loop: the one drawn above.
+        // The loop asks for step 0's batch once: the one drawn above, before the log-count check.
         let loop = makeLoop(rule, batch: { _ in batch })
         let t0 = Date()
         do {
+            // The flow's summary is its integration statistics; its report (per-advance timings)
+            // is not a training's, so it is not filed with them.
             _ = try loop.run(to: horizon)
         } catch let e as NonFiniteError {
             throw ScriptError(.runtime, "the loss became \(Format.float(e.value)) during gradient flow; integration stopped", span: lossExpr.span)
