@@ -4,8 +4,8 @@ import Foundation
 import Lab
 import Tensors
 
-/// One `train M on T with O { ... }` statement: binds the step's names, runs the Lab trainer
-/// (or gradient flow), records the logs, and binds every logged name to its series.
+/// One `train M on T with O { ... }` statement: binds the step's names, runs the Lab training loop
+/// (optimizer steps or gradient flow), records the logs, and binds every logged name to its series.
 final class TrainRun {
     let context: ExperimentContext
     let runtime: ExperimentRuntime
@@ -68,7 +68,7 @@ final class TrainRun {
         if data == nil, settings.batchWritten {
             throw ScriptError(.value, "`batch` needs data: this train has no `on TASK`", hint: "drop `batch`, or train on a task", span: context.span)
         }
-        // Every param leaf must be a tensor before the trainer reads them (its view cannot throw).
+        // Every param leaf must be a tensor before the loop reads them (its view cannot throw).
         _ = try model.trainableVariables()
         let freezable = try model.freezablePaths()
         if let u = settings.freeze.first(where: { !freezable.contains($0) }) {
@@ -107,42 +107,28 @@ final class TrainRun {
             throw ScriptError(.value, "`time` is for gradient_flow; \(o) counts `steps`", span: context.span)
         }
         try settings.checkStepIntervals()
-        o.reset()
-        let trainer = Trainer(store: model, optimizer: o)
-        trainer.schedule = settings.schedule ?? optimizer.schedule
-        trainer.clip = settings.clip ?? optimizer.clip
-        trainer.logEvery = 1
-        trainer.progress = runtime.quiet ? nil : Progress(total: steps, label: "train \(modelName)")
-        let report: TrainReport
+        let rule = OptimizerSteps(o)
+        rule.schedule = settings.schedule ?? optimizer.schedule
+        rule.clip = settings.clip ?? optimizer.clip
+        rule.afterStep = { [unowned self] _ in _ = try self.model.callMethod("after_step", []) }
         var current = 0
-        var done = 0
-        var lastLoss: Double?
-        var stopped = false
+        let loop = makeLoop(rule, batch: { step in
+            current = step
+            return try self.batch(step: step)
+        })
+        loop.progress = runtime.quiet ? nil : Progress(total: steps, label: "train \(modelName)")
         let pauses = runtime.config.pauseTraining
         if let pauses {
             // The REPL pauses at the end of the step: the step is left whole, so resuming
             // continues exactly where an uninterrupted run would be.
-            trainer.shouldStop = { [unowned self] in
-                guard Interrupt.requested else { return false }
-                Interrupt.clear()
-                if pauses(self.pauseState(done: done, of: steps, loss: lastLoss)) == .resume { return false }
-                stopped = true
-                return true
+            loop.pause = { [unowned self] done, loss in
+                pauses(self.pauseState(done: done, of: steps, loss: loss)) == .resume ? .resume : .stop
             }
         }
+        let report: TrainReport
         do {
             report = try interpreter.withInterrupts(deferred: pauses != nil) {
-                try trainer.run(steps: steps, loss: { step, leaves in
-                    current = step
-                    try self.model.setTrainableVariables(leaves)
-                    return try self.loss(step: Double(step), batch: self.batch(step: step))
-                }, log: { step, value in
-                    if step < steps { lastLoss = value }
-                    try self.log(at: Double(step), final: step == steps, interval: { Double(step).truncatingRemainder(dividingBy: $0) == 0 })
-                }, afterStep: { step in
-                    _ = try self.model.callMethod("after_step", [])
-                    done = step + 1
-                })
+                try loop.run(to: Double(steps))
             }
         } catch let e as NonFiniteError {
             throw ScriptError(.runtime, "\(e.metric) became \(Format.float(e.value)) at step \(e.step) of training \(modelName); training stopped",
@@ -155,7 +141,7 @@ final class TrainRun {
             throw e
         }
         try runtime.metrics?.flush()
-        summarize(steps: report.stepsDone, of: steps, msPerStep: report.medianStepMs, loss: report.finalLoss, interrupted: report.interrupted && !stopped)
+        summarize(steps: report.stepsDone, of: steps, msPerStep: report.medianStepMs, loss: report.finalLoss, interrupted: report.interrupted && !report.stoppedAtPause)
         runtime.trainReports.append(report)
     }
 
@@ -171,41 +157,23 @@ final class TrainRun {
             throw ScriptError(.value, "`every \(Format.float(b.interval))` up to time \(Format.float(horizon)) would log \(Format.float((horizon / b.interval).rounded(.down) + 1)) times, more than 1,000,000",
                               hint: "log less often: a larger `every` or a smaller `time`", span: span)
         }
-        var times = settings.blocks.flatMap { b in stride(from: 0.0, through: horizon, by: b.interval).map { $0 } } + [horizon]
-        times = Array(Set(times)).sorted()
-        let start = model.trainableParameters()
-        let tape = Tape.current
-        defer { tape.reset() }
+        let rule = GradientFlowSteps(flow)
+        // The loop asks for step 0's batch once: the one drawn above, before the log-count check.
+        let loop = makeLoop(rule, batch: { _ in batch })
         let t0 = Date()
-        let (final, stats): ([Tensor], GradientFlow.Stats)
         do {
-            (final, stats) = try Interrupt.catching {
-                try flow.integrate(start, times: times, gradient: { params in
-                    tape.reset()
-                    let leaves = params.map { tape.variable($0) }
-                    try self.model.setTrainableVariables(leaves)
-                    let l = try self.loss(step: 0, batch: batch)
-                    let value = try l.value.item()
-                    guard value.isFinite else { throw NonFiniteError(step: 0, metric: "loss", value: value) }
-                    return try tape.gradients(of: l, wrt: leaves)
-                }, observe: { t, params in
-                    try self.model.setTrainableParameters(params)
-                    try noGrad {
-                        _ = try self.loss(step: t, batch: batch)
-                        try self.log(at: t, final: t == horizon, interval: { t.truncatingRemainder(dividingBy: $0) == 0 || abs(t.remainder(dividingBy: $0)) < 1e-9 * max(1, t) })
-                    }
-                }, shouldStop: { Interrupt.requested })
-            }
+            // The flow's summary is its integration statistics; its report (per-advance timings)
+            // is not a training's, so it is not filed with them.
+            _ = try loop.run(to: horizon)
         } catch let e as NonFiniteError {
             throw ScriptError(.runtime, "the loss became \(Format.float(e.value)) during gradient flow; integration stopped", span: lossExpr.span)
         } catch let e as OptimizerError {
             throw ScriptError(.runtime, e.message, span: context.span)
         }
-        try model.setTrainableParameters(final)
         try runtime.metrics?.flush()
         if !runtime.quiet {
             let secs = Date().timeIntervalSince(t0)
-            FileHandle.standardError.write(Data("gradient flow \(modelName): t = \(Format.float(horizon)), \(stats.accepted) steps (\(stats.rejected) rejected), \(stats.evaluations) gradient evaluations, \(String(format: "%.2f", secs)) s\n".utf8))
+            FileHandle.standardError.write(Data("gradient flow \(modelName): t = \(Format.float(horizon)), \(rule.stats.accepted) steps (\(rule.stats.rejected) rejected), \(rule.stats.evaluations) gradient evaluations, \(String(format: "%.2f", secs)) s\n".utf8))
         }
     }
 
@@ -252,13 +220,22 @@ final class TrainRun {
 
     // MARK: - Logging
 
-    /// Evaluates the logs due at `at` (every block whose interval divides it, or all at the end).
-    private func log(at step: Double, final: Bool, interval divides: (Double) -> Bool) throws {
-        for (name, value) in settings.stepLogs { try record(name, value, step) }
-        for b in settings.blocks where final || divides(b.interval) {
-            for s in b.statements { try context.execute(s) }
-            for (name, value) in b.logs { try record(name, value, step) }
+    /// The Lab loop over this block: the loss on each batch, the logs written without `every`
+    /// at every position it logs at, and one interval per `every` block, in the order written.
+    private func makeLoop(_ rule: StepRule, batch: @escaping (Int) throws -> Record) -> TrainingLoop {
+        let loop = TrainingLoop(store: model, rule: rule, objective: Objective(batch: batch, loss: { [unowned self] batch, step in
+            try self.loss(step: step, batch: batch)
+        }))
+        loop.atEveryLog = { [unowned self] step, _ in
+            for (name, value) in self.settings.stepLogs { try self.record(name, value, step) }
         }
+        loop.intervals = settings.blocks.map { b in
+            LogInterval(every: b.interval) { [unowned self] step in
+                for s in b.statements { try self.context.execute(s) }
+                for (name, value) in b.logs { try self.record(name, value, step) }
+            }
+        }
+        return loop
     }
 
     private func record(_ name: Identifier, _ expr: Expr?, _ step: Double) throws {

@@ -83,30 +83,3 @@ func t(_ v: [Double], _ dtype: DType = .float64) -> Tensor { Tensor(v, dtype: dt
         #expect(try GradientClip.value(0.5).apply([t([-2, 0.1, 3])]).grads[0].toDoubles() == [-0.5, 0.1, 0.5])
     }
 }
-
-@Suite struct GradientFlowTests {
-    @Test func quadraticFlowMatchesTheExponentialSolution() throws {
-        // L = ½ Σ a_i θ_i²  ⇒  θ_i(t) = θ_i(0) e^{−a_i t}
-        let a = [1.0, 3.0]
-        var observed: [(Double, [Double])] = []
-        let flow = try GradientFlow(rtol: 1e-8, atol: 1e-10)
-        let (final, stats) = try flow.integrate([t([1, 2])], times: [0.5, 1, 2]) { ps in
-            let v = ps[0].toDoubles()
-            return [t([a[0] * v[0], a[1] * v[1]])]
-        } observe: { time, ps in observed.append((time, ps[0].toDoubles())) }
-        #expect(observed.map(\.0) == [0.5, 1, 2])
-        for (time, v) in observed {
-            #expect(abs(v[0] - exp(-a[0] * time)) < 1e-7)
-            #expect(abs(v[1] - 2 * exp(-a[1] * time)) < 1e-7)
-        }
-        #expect(final[0].dtype == .float64)
-        #expect(stats.accepted > 3)
-    }
-
-    @Test func nonFiniteGradientIsAnError() throws {
-        let flow = try GradientFlow()
-        #expect(throws: OptimizerError.self) {
-            try flow.integrate([t([1])], times: [1]) { _ in [t([.nan])] } observe: { _, _ in }
-        }
-    }
-}
