@@ -108,11 +108,12 @@ public struct BoundArguments {
     public let rest: [Value]
     let restStart: Int
     /// For each parameter, the default its spec declares, parsed once when the builtin was
-    /// registered (nil: no default, `none`, or a closure's default, which the caller evaluates).
+    /// registered (empty for script functions, whose defaults the caller evaluates).
     var defaults: [SpecDefault] = []
 
     /// The position of parameter `name`. A builtin reading a name its spec does not declare is
-    /// a bug in the builtin, not in the script: it stops here, where a test calling it sees it.
+    /// a bug in the builtin, not in the script: it stops here (and `BuiltinSpecTests` finds the
+    /// name in the source without having to reach it).
     func index(_ name: String) -> Int {
         guard let i = parameters.firstIndex(where: { $0.name == name }) else {
             preconditionFailure("\(function) reads argument `\(name)`, which its parameters (\(parameters.map(\.name).joined(separator: ", "))) do not declare")
