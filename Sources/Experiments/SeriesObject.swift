@@ -89,7 +89,7 @@ public final class SeriesObject: HostObject {
     /// steps when it was not logged there.
     private var atMethod: Builtin {
         Builtin("at", ["step"], "the value logged at a step", .experiment) { [series] a, _ in
-            let step = try a.double(0)
+            let step = try a.double("step")
             if let i = series.steps.firstIndex(of: step) { return .float(series.values[i]) }
             let before = series.steps.last { $0 < step }, after = series.steps.first { $0 > step }
             let near = [before, after].compactMap { $0 }.map { Format.short(SeriesObject.step($0)) }
@@ -102,7 +102,7 @@ public final class SeriesObject: HostObject {
     /// predicate, or none when no step does.
     private var firstStepMethod: Builtin {
         Builtin("first_step", ["predicate"], "the first logged step where predicate(value) holds, or none", .experiment) { [series] a, ctx in
-            guard case .function(let f) = try a.value(0) else { throw a.typeError(0, expected: "a function of the value, e.g. fn(v) = v < 0.1") }
+            guard case .function(let f) = try a.value("predicate") else { throw a.typeError("predicate", expected: "a function of the value, e.g. fn(v) = v < 0.1") }
             for (step, v) in zip(series.steps, series.values) {
                 let r = try ctx.interpreter.callFunction(f, Arguments([.float(v)]))
                 if try Convert.isTruthy(r) { return SeriesObject.step(step) }

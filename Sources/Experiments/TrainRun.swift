@@ -303,11 +303,11 @@ final class TrainRun {
     /// split), without gradients; the step's own names are restored afterwards.
     private func makeEvaluate() -> Builtin {
         Builtin("evaluate", ["model_or_data", "data=none"], "the train block's loss on other data", .experiment) { [unowned self] a, _ in
-            let dataValue = a.has(1) ? try a.value(1) : try a.value(0)
+            let dataValue = a.given("data") ? try a.value("data") : try a.value("model_or_data")
             var target = self.model
-            if a.has(1) {
-                guard case .object(let o) = try a.value(0), let m = o as? BlockObject, m.hasMethod("forward") else {
-                    throw a.typeError(0, expected: "a model")
+            if a.given("data") {
+                guard case .object(let o) = try a.value("model_or_data"), let m = o as? BlockObject, m.hasMethod("forward") else {
+                    throw a.typeError("model_or_data", expected: "a model")
                 }
                 target = m
             }

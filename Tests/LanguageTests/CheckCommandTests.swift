@@ -62,6 +62,42 @@ import Testing
         #expect(printed.isEmpty)
     }
 
+    /// A builtin call whose arguments cannot match fails `exp check` at the argument, with the
+    /// words and hint the run would give; the same call through a variable (not known before
+    /// running) fails when it runs, in those same words.
+    @Test func builtinCallMistakesFailAtTheirArgumentInTheRunsWords() throws {
+        let cases: [(call: String, column: Int, caret: String, message: String, hint: String)] = [
+            ("sgd(lr: 0.1, momentun: 0.9)", 14, "^~~~~~~~", "sgd has no parameter named `momentun`", "did you mean `momentum`?"),
+            ("constant(every: 2)", 10, "^~~~~", "constant has no parameter named `every`", "constant takes no keyword arguments"),
+            ("reshape([1, 2])", 1, "^~~~~~~~~~~~~~~", "reshape is missing argument `shape`", "call it as reshape(x, shape)"),
+            ("cosine(10, 0.5, 3)", 17, "^", "cosine takes at most 2 arguments, got 3", "parameters: total, floor"),
+        ]
+        let path = NSTemporaryDirectory() + "exp-check-args-\(UUID().uuidString).exp"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try (["print(\"ran\")"] + cases.map { "let v = " + $0.call }).joined(separator: "\n")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try Self.check(path)
+        #expect(r.code == 65)
+        #expect(r.out.isEmpty)
+        for (i, c) in cases.enumerated() {
+            let source = "let v = " + c.call
+            #expect(r.err.contains("\(path):\(i + 2):\(c.column + 8): error: \(c.message)\n\(source)\n"
+                                   + String(repeating: " ", count: c.column + 7) + c.caret + "\nhint: \(c.hint)"),
+                    "\(c.call) in: \(r.err)")
+        }
+        for c in cases {
+            let callee = String(c.call.prefix { $0 != "(" })
+            try "print(\"ran\")\nlet f = \(callee)\nlet v = f\(c.call.dropFirst(callee.count))\n".write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(try Self.check(path).code == 0, "a call through a variable is not checked before running: \(c.call)")
+            let (p, out, err) = try ExperimentRunTests.launch(["run", path, "--quiet", "--out", NSTemporaryDirectory() + "exp-check-args-run-\(UUID().uuidString)"])
+            let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 70 && printed == "ran\n", "\(c.call): \(text)")
+            #expect(text.contains("error: \(c.message)") && text.contains("hint: \(c.hint)"), "\(c.call) at run time: \(text)")
+        }
+    }
+
     @Test func aScriptPathRunsItAndAMisspeltCommandGetsADidYouMean() throws {
         let path = NSTemporaryDirectory() + "exp-direct-\(UUID().uuidString).exp"
         try "print(1 + 1)\n".write(toFile: path, atomically: true, encoding: .utf8)

@@ -5,8 +5,8 @@ import Tensors
 enum AutodiffBuiltins {
     static let table: [Builtin] = [
         Builtin("grad", ["f", "x"], "the gradient of a scalar function f at x (a tensor, or a list of tensors passed as one list)", .autodiff) { a, ctx in
-            let f = try a.callable(0)
-            let x = try a.value(1)
+            let f = try a.callable("f")
+            let x = try a.value("x")
             let isList: Bool
             let inputs: [Tensor]
             if case .list(let xs) = x {
@@ -14,7 +14,7 @@ enum AutodiffBuiltins {
                 inputs = try xs.map { try Convert.variable($0).value.asFloat() }
             } else {
                 isList = false
-                inputs = [try a.tensor(1).asFloat()]
+                inputs = [try a.tensor("x").asFloat()]
             }
             let (_, grads) = try Autodiff.gradient(of: { vars in
                 let arg: Value = isList ? .list(vars.map { .tensor($0) }) : .tensor(vars[0])
@@ -24,19 +24,19 @@ enum AutodiffBuiltins {
             return isList ? .list(grads.map { .tensor($0) }) : .tensor(grads.first ?? Tensor(scalar: 0))
         },
         Builtin("value_and_grad", ["f", "x"], "[f(x), grad(f, x)]", .autodiff) { a, ctx in
-            let f = try a.callable(0)
-            let input = try a.tensor(1).asFloat()
+            let f = try a.callable("f")
+            let input = try a.tensor("x").asFloat()
             let (value, grads) = try Autodiff.gradient(of: { vars in
                 try scalarResult(try ctx.call(f, [.tensor(vars[0])]), "value_and_grad")
             }, at: [input])
             return .list([.tensor(value), .tensor(grads.first ?? Tensor(scalar: 0))])  // one input, one gradient
         },
         Builtin("gradcheck", ["f", "*inputs"], "compares f's gradients with finite differences (f64); returns {passed, max_error}", .autodiff) { a, ctx in
-            let f = try a.callable(0)
-            guard !a.rest.isEmpty else { throw a.valueError(0, "gradcheck needs at least one input tensor") }
+            let f = try a.callable("f")
+            guard !a.rest.isEmpty else { throw a.valueError("f", "gradcheck needs at least one input tensor") }
             let inputs = try a.rest.map { try Convert.variable($0).value }
             guard inputs.reduce(0, { $0 + $1.count }) <= 20_000 else {
-                throw a.valueError(1, "inputs are too large for a finite-difference check (more than 20000 elements)")
+                throw a.valueError("inputs", "inputs are too large for a finite-difference check (more than 20000 elements)")
             }
             let r = try Autodiff.gradcheck({ vars in
                 let out = try ctx.call(f, vars.map { .tensor($0) })
@@ -45,11 +45,11 @@ enum AutodiffBuiltins {
             return .record(Record([("passed", .bool(r.passed)), ("max_error", .float(r.maxAbsError))]))
         },
         Builtin("no_grad", ["f"], "calls f() without recording gradients", .autodiff) { a, ctx in
-            let f = try a.callable(0)
+            let f = try a.callable("f")
             return try noGrad { try ctx.call(f, []) }
         },
         Builtin("detach", ["x"], "x cut from the gradient tape (a constant)", .autodiff) { a, _ in
-            .tensor(try a.variable(0).detached())
+            .tensor(try a.variable("x").detached())
         },
     ]
 

@@ -13,6 +13,8 @@ public final class Builtin: Callable, @unchecked Sendable {
     public let parameters: [ParamSpec]
     public let doc: String
     public let family: BuiltinFamily
+    /// Each parameter's default, parsed from the spec once; the body's accessors fall back to it.
+    public let defaults: [SpecDefault]
     let body: (BoundArguments, CallContext) throws -> Value
 
     /// `spec` lists parameters as written in help: `"x"`, `"axis=none"`, `"*xs"`.
@@ -26,13 +28,14 @@ public final class Builtin: Callable, @unchecked Sendable {
             }
             return ParamSpec(p)
         }
+        self.defaults = parameters.map { p in p.defaultText.map(SpecDefault.init) ?? .none }
         self.doc = doc
         self.family = family
         self.body = body
     }
 
     public func call(_ args: Arguments, _ context: CallContext) throws -> Value {
-        try body(try args.bind(to: parameters, function: name), context)
+        try body(try args.bind(to: parameters, function: name, defaults: defaults), context)
     }
 
     /// The signature as help shows it: `sum(x, axis: none, keepdims: false)`.

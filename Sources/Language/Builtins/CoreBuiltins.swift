@@ -5,53 +5,53 @@ import Tensors
 enum CoreBuiltins {
     static let table: [Builtin] = [
         Builtin("len", ["x"], "number of elements of a list, string, record, range, or first axis of a tensor", .core) { a, ctx in
-            switch try a.value(0) {
+            switch try a.value("x") {
             case .list(let xs): return .int(xs.count)
             case .string(let s): return .int(s.count)
             case .record(let r): return .int(r.names.count)
             case .range(let r): return .int(r.count)
             case .tensor(let t):
-                guard t.rank >= 1 else { throw a.valueError(0, "len() of a scalar tensor", hint: "use numel(x) for the element count") }
+                guard t.rank >= 1 else { throw a.valueError("x", "len() of a scalar tensor", hint: "use numel(x) for the element count") }
                 return .int(t.shape[0])
             case .object(let o):
                 if let n = try o.member("length", ctx) { return n }
-                throw a.typeError(0, expected: "a list, string, record, range or tensor")
-            default: throw a.typeError(0, expected: "a list, string, record, range or tensor")
+                throw a.typeError("x", expected: "a list, string, record, range or tensor")
+            default: throw a.typeError("x", expected: "a list, string, record, range or tensor")
             }
         },
         Builtin("range", ["start", "end=none", "step=1"], "integers from start up to (not including) end; range(n) is 0..n", .core) { a, _ in
-            var start = try a.int(0), end: Int
-            if a.has(1) { end = try a.int(1) } else { end = start; start = 0 }
-            let step = try a.int(2, default: 1)
-            guard step != 0 else { throw a.valueError(2, "step cannot be zero") }
+            var start = try a.int("start"), end: Int
+            if a.given("end") { end = try a.int("end") } else { end = start; start = 0 }
+            let step = try a.int("step")
+            guard step != 0 else { throw a.valueError("step", "step cannot be zero") }
             return .range(RangeValue(start: start, end: end, step: step))
         },
-        Builtin("type", ["x"], "the name of x's type", .core) { a, _ in .string(try a.value(0).typeName) },
-        Builtin("str", ["x"], "x as text", .core) { a, _ in .string(Format.display(try a.value(0))) },
-        Builtin("repr", ["x"], "x as text, strings quoted", .core) { a, _ in .string(Format.repr(try a.value(0))) },
+        Builtin("type", ["x"], "the name of x's type", .core) { a, _ in .string(try a.value("x").typeName) },
+        Builtin("str", ["x"], "x as text", .core) { a, _ in .string(Format.display(try a.value("x"))) },
+        Builtin("repr", ["x"], "x as text, strings quoted", .core) { a, _ in .string(Format.repr(try a.value("x"))) },
         Builtin("int", ["x"], "x as an integer (floats truncate toward zero; strings parse)", .core) { a, _ in
-            let v = try a.value(0)
+            let v = try a.value("x")
             switch v {
             case .int: return v
             case .bool(let b): return .int(b ? 1 : 0)
             case .float(let x):
-                guard x.isFinite, Swift.abs(x) < 9.2e18 else { throw a.valueError(0, "cannot convert \(Format.float(x)) to int") }
+                guard x.isFinite, Swift.abs(x) < 9.2e18 else { throw a.valueError("x", "cannot convert \(Format.float(x)) to int") }
                 return .int(Int(x))
             case .string(let s):
-                guard let n = Int(s.trimmingWhitespace) else { throw a.valueError(0, "cannot parse \(Format.quote(s)) as an int") }
+                guard let n = Int(s.trimmingWhitespace) else { throw a.valueError("x", "cannot parse \(Format.quote(s)) as an int") }
                 return .int(n)
             case .tensor(let t):
                 if t.value.count == 1 {
                     let x = try t.value.item()
-                    guard x.isFinite, Swift.abs(x) < 9.2e18 else { throw a.valueError(0, "cannot convert \(Format.float(x)) to int") }
+                    guard x.isFinite, Swift.abs(x) < 9.2e18 else { throw a.valueError("x", "cannot convert \(Format.float(x)) to int") }
                     return t.dtype == .int64 ? .int(t.value.toInts().first ?? 0) : .int(Int(x))
                 }
                 return .tensor(try t.value.checkedCast(to: .int64, op: "int"))
-            default: throw a.typeError(0, expected: "a number, string or tensor")
+            default: throw a.typeError("x", expected: "a number, string or tensor")
             }
         },
         Builtin("float", ["x"], "x as a float (one-element tensors give a number; larger tensors become float)", .core) { a, _ in
-            let v = try a.value(0)
+            let v = try a.value("x")
             switch v {
             case .int(let n): return .float(Double(n))
             case .float: return v
@@ -63,24 +63,24 @@ enum CoreBuiltins {
                 case "inf", "+inf": return .float(.infinity)
                 case "-inf": return .float(-.infinity)
                 case "nan": return .float(.nan)
-                default: throw a.valueError(0, "cannot parse \(Format.quote(s)) as a float")
+                default: throw a.valueError("x", "cannot parse \(Format.quote(s)) as a float")
                 }
             case .tensor(let t):
                 if t.value.count == 1 && t.rank == 0 { return .float(try t.value.item()) }
                 return .tensor(try TensorOps.cast(t, DefaultDType.float))
-            default: throw a.typeError(0, expected: "a number, string or tensor")
+            default: throw a.typeError("x", expected: "a number, string or tensor")
             }
         },
-        Builtin("bool", ["x"], "the truth value of x", .core) { a, _ in .bool(try Convert.isTruthy(try a.value(0))) },
+        Builtin("bool", ["x"], "the truth value of x", .core) { a, _ in .bool(try Convert.isTruthy(try a.value("x"))) },
         Builtin("list", ["x"], "the elements of a range, list, string, record (pairs) or tensor's first axis, as a list", .core) { a, _ in
-            let v = try a.value(0)
+            let v = try a.value("x")
             if case .string(let s) = v { return .list(s.map { .string(String($0)) }) }
             if case .record(let r) = v { return .list(r.fields.map { .list([.string($0.0), $0.1]) }) }
-            if case .range(let r) = v, r.count > 1 << 24 { throw a.valueError(0, "range is too long for a list") }
-            return .list(try a.list(0))
+            if case .range(let r) = v, r.count > 1 << 24 { throw a.valueError("x", "range is too long for a list") }
+            return .list(try a.list("x"))
         },
         Builtin("append", ["xs", "x"], "a new list: xs with x added at the end", .core) { a, _ in
-            var xs = try a.list(0); xs.append(try a.value(1)); return .list(xs)
+            var xs = try a.list("xs"); xs.append(try a.value("x")); return .list(xs)
         },
         Builtin("zip", ["*lists"], "lists of corresponding elements: zip([1, 2], [3, 4]) is [[1, 3], [2, 4]]", .core) { a, _ in
             let ls = try a.rest.enumerated().map { i, v -> [Value] in
@@ -91,16 +91,16 @@ enum CoreBuiltins {
             return .list((0..<n).map { i in .list(ls.map { $0[i] }) })
         },
         Builtin("enumerate", ["xs", "start=0"], "[index, element] pairs", .core) { a, _ in
-            let s = try a.int(1, default: 0)
-            return .list(try a.list(0).enumerated().map { .list([.int(s &+ $0.offset), $0.element]) })
+            let s = try a.int("start")
+            return .list(try a.list("xs").enumerated().map { .list([.int(s &+ $0.offset), $0.element]) })
         },
         Builtin("reversed", ["xs"], "the elements in reverse order", .core) { a, _ in
-            if case .string(let s) = try a.value(0) { return .string(String(s.reversed())) }
-            return .list(try a.list(0).reversed())
+            if case .string(let s) = try a.value("xs") { return .string(String(s.reversed())) }
+            return .list(try a.list("xs").reversed())
         },
         Builtin("sorted", ["xs", "reverse=false"], "the numbers or strings of a list in increasing order", .core) { a, _ in
-            let xs = try a.list(0)
-            let rev = try a.bool(1, default: false)
+            let xs = try a.list("xs")
+            let rev = try a.bool("reverse")
             if xs.allSatisfy({ if case .string = $0 { return true }; return false }) {
                 let ss = xs.compactMap { v -> String? in if case .string(let s) = v { return s }; return nil }.sorted()
                 return .list((rev ? ss.reversed() : ss).map { .string($0) })
@@ -108,7 +108,7 @@ enum CoreBuiltins {
             var keyed: [(Double, Value)] = []
             for x in xs {
                 guard let d = Convert.double(x), MathBuiltins.scalar(x) != nil else {
-                    throw a.typeError(0, expected: "a list of numbers or of strings")
+                    throw a.typeError("xs", expected: "a list of numbers or of strings")
                 }
                 keyed.append((d, x))
             }
@@ -116,28 +116,28 @@ enum CoreBuiltins {
             return .list((rev ? keyed.reversed() : keyed).map(\.1))
         },
         Builtin("keys", ["record"], "the field names of a record", .core) { a, _ in
-            guard case .record(let r) = try a.value(0) else { throw a.typeError(0, expected: "a record") }
+            guard case .record(let r) = try a.value("record") else { throw a.typeError("record", expected: "a record") }
             return .list(r.names.map { .string($0) })
         },
         Builtin("values", ["record"], "the field values of a record", .core) { a, _ in
-            guard case .record(let r) = try a.value(0) else { throw a.typeError(0, expected: "a record") }
+            guard case .record(let r) = try a.value("record") else { throw a.typeError("record", expected: "a record") }
             return .list(r.values)
         },
         Builtin("has", ["record", "name"], "true when the record has a field `name`", .core) { a, _ in
-            guard case .record(let r) = try a.value(0) else { throw a.typeError(0, expected: "a record") }
-            return .bool(r[try a.string(1)] != nil)
+            guard case .record(let r) = try a.value("record") else { throw a.typeError("record", expected: "a record") }
+            return .bool(r[try a.string("name")] != nil)
         },
         Builtin("contains", ["xs", "x"], "true when the list (or string) contains x", .core) { a, _ in
-            if case .string(let s) = try a.value(0) { return .bool(s.contains(try a.string(1))) }
-            let x = try a.value(1)
-            return .bool(try a.list(0).contains { Equality.equal($0, x) })
+            if case .string(let s) = try a.value("xs") { return .bool(s.contains(try a.string("x"))) }
+            let x = try a.value("x")
+            return .bool(try a.list("xs").contains { Equality.equal($0, x) })
         },
         Builtin("join", ["xs", "separator=\"\""], "the elements of a list as text, joined by separator", .core) { a, _ in
-            .string(try a.list(0).map(Format.display).joined(separator: try a.optionalString(1) ?? ""))
+            .string(try a.list("xs").map(Format.display).joined(separator: try a.string("separator")))
         },
         Builtin("fmt", ["x", "digits=4"], "a number with `digits` digits after the point", .core) { a, _ in
-            let d = Swift.max(0, Swift.min(17, try a.int(1, default: 4)))
-            let x = try a.double(0)
+            let d = Swift.max(0, Swift.min(17, try a.int("digits")))
+            let x = try a.double("x")
             return .string(formatFixed(x, digits: d))
         },
     ]

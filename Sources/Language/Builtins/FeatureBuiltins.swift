@@ -7,7 +7,7 @@ enum FeatureBuiltins {
         // A prelude function that meets an unusable argument (an unknown attention kind, say)
         // stops the script with a message instead of computing something silently wrong.
         Builtin("fail", ["message"], "stop the script with a runtime error carrying `message`", .core) { a, _ in
-            throw ScriptError(.value, try a.string(0))
+            throw ScriptError(.value, try a.string("message"))
         },
     ]
 }

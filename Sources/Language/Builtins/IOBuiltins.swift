@@ -4,12 +4,12 @@ import Tensors
 enum IOBuiltins {
     static let table: [Builtin] = [
         Builtin("print", ["*values", "sep=\" \""], "prints the values on one line, separated by sep", .io) { a, ctx in
-            let sep = try a.optionalString(1) ?? " "
+            let sep = try a.string("sep")
             ctx.print(a.rest.map(Format.display).joined(separator: sep))
             return .none
         },
         Builtin("help", ["f=none"], "the signature and description of a builtin", .io) { a, ctx in
-            guard let v = a[0] else {
+            guard let v = a["f"] else {
                 for fam in BuiltinFamily.allCases {
                     ctx.print("\(fam.rawValue): " + ctx.interpreter.builtins.all.filter { $0.family == fam }.map(\.name).joined(separator: ", "))
                 }

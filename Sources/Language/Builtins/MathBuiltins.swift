@@ -6,34 +6,34 @@ import Tensors
 enum MathBuiltins {
     static let table: [Builtin] = unaryTable + [
         Builtin("clamp", ["x", "min=none", "max=none"], "limits every element to [min, max] (ints stay ints with int bounds)", .math) { a, _ in
-            let lo = try clampBound(a, 1), hi = try clampBound(a, 2)
-            if case .int(let n) = a[0], lo?.isFloat != true, hi?.isFloat != true {
+            let lo = try clampBound(a, "min"), hi = try clampBound(a, "max")
+            if case .int(let n) = a["x"], lo?.isFloat != true, hi?.isFloat != true {
                 var y = n
                 if case .int(let l) = lo, y < l { y = l }
                 if case .int(let h) = hi, y > h { y = h }
                 return .int(y)
             }
-            if let x = scalar(a[0]) {
+            if let x = scalar(a["x"]) {
                 var y = x
                 if let lo, y < lo.double { y = lo.double }
                 if let hi, y > hi.double { y = hi.double }
                 return .float(y)
             }
-            return .tensor(try Autodiff.clamp(try a.variable(0), min: lo, max: hi))
+            return .tensor(try Autodiff.clamp(try a.variable("x"), min: lo, max: hi))
         },
         Builtin("maximum", ["a", "b"], "elementwise maximum of two tensors (broadcast)", .math) { a, _ in
-            try binary(a, Autodiff.maximum) { Swift.max($0, $1) }
+            try binary(a, "a", "b", Autodiff.maximum) { Swift.max($0, $1) }
         },
         Builtin("minimum", ["a", "b"], "elementwise minimum of two tensors (broadcast)", .math) { a, _ in
-            try binary(a, Autodiff.minimum) { Swift.min($0, $1) }
+            try binary(a, "a", "b", Autodiff.minimum) { Swift.min($0, $1) }
         },
         Builtin("pow", ["x", "p"], "x to the power p, elementwise", .math) { a, _ in
-            try binary(a, Autodiff.pow) { Foundation.pow($0, $1) }
+            try binary(a, "x", "p", Autodiff.pow) { Foundation.pow($0, $1) }
         },
         Builtin("where", ["cond", "a", "b"], "elementwise a where cond is true, else b", .math) { a, _ in
-            let x = try a.value(1), y = try a.value(2)
+            let x = try a.value("a"), y = try a.value("b")
             let dx = x.asTensor?.dtype, dy = y.asTensor?.dtype
-            return .tensor(try Autodiff.where(try a.tensor(0), try Convert.operand(x, against: dy ?? dx ?? DefaultDType.float),
+            return .tensor(try Autodiff.where(try a.tensor("cond"), try Convert.operand(x, against: dy ?? dx ?? DefaultDType.float),
                                               try Convert.operand(y, against: dx ?? dy ?? DefaultDType.float)))
         },
         Builtin("isnan", ["x"], "true where x is NaN", .math) { a, _ in
@@ -52,7 +52,7 @@ enum MathBuiltins {
             try rounding(a, .up)
         },
         Builtin("round", ["x", "digits=none"], "x rounded to the nearest integer, or to `digits` decimals", .math) { a, _ in
-            if let d = try a.optionalInt(1), let x = scalar(a[0]) {
+            if let d = try a.optionalInt("digits"), let x = scalar(a["x"]) {
                 let p = Foundation.pow(10.0, Double(Swift.max(-300, Swift.min(300, d))))
                 return .float((x * p).rounded(.toNearestOrEven) / p)
             }
@@ -71,7 +71,7 @@ enum MathBuiltins {
 
     static let unaryTable: [Builtin] = unaryOps.map { name, op, doc in
         Builtin(name, ["x"], doc + ", elementwise", .math) { a, _ in
-            let v = try a.value(0)
+            let v = try a.value("x")
             switch v {
             case .int(let n) where op == .abs:
                 guard n != Int.min else { throw ScriptError(.value, "integer overflow in abs(\(n))", hint: "use floats for very large numbers") }
@@ -86,24 +86,24 @@ enum MathBuiltins {
                 let y = Tensor(scalar: x, dtype: .float64).unary(op)
                 return .float(y.toDoubles().first ?? .nan)
             default:
-                return .tensor(try Autodiff.unary(op, try a.variable(0)))
+                return .tensor(try Autodiff.unary(op, try a.variable("x")))
             }
         }
     }
 
-    /// The number inside a scalar value (not a tensor), or nil.
     /// A clamp bound as written: ints (and bools, and one-element int tensors) are integer
     /// bounds, so an integer tensor stays integer; anything else numeric is a float bound.
-    static func clampBound(_ a: BoundArguments, _ i: Int) throws -> ClampBound? {
-        guard let v = a[i] else { return nil }
+    static func clampBound(_ a: BoundArguments, _ name: String) throws -> ClampBound? {
+        guard let v = a[name] else { return nil }
         if let t = v.asTensor, !t.dtype.isFloating, let n = Convert.int(v) { return .int(n) }
         switch v {
         case .int(let n): return .int(n)
         case .bool(let b): return .int(b ? 1 : 0)
-        default: return .float(try a.double(i))
+        default: return .float(try a.double(name))
         }
     }
 
+    /// The number inside a scalar value (not a tensor), or nil.
     static func scalar(_ v: Value?) -> Double? {
         switch v {
         case .int(let n): return Double(n)
@@ -113,9 +113,10 @@ enum MathBuiltins {
         }
     }
 
-    static func binary(_ a: BoundArguments, _ op: (Variable, Variable) throws -> Variable,
+    /// A two-operand builtin whose operands are the parameters `first` and `second`.
+    static func binary(_ a: BoundArguments, _ first: String, _ second: String, _ op: (Variable, Variable) throws -> Variable,
                        _ scalarOp: (Double, Double) -> Double) throws -> Value {
-        let x = try a.value(0), y = try a.value(1)
+        let x = try a.value(first), y = try a.value(second)
         if case .int(let p) = x, case .int(let q) = y, a.function != "pow" {
             return .int(a.function == "maximum" ? Swift.max(p, q) : Swift.min(p, q))
         }
@@ -126,19 +127,19 @@ enum MathBuiltins {
     }
 
     static func predicate(_ a: BoundArguments, _ test: (Double) -> Bool) throws -> Value {
-        if let x = scalar(a[0]) { return .bool(test(x)) }
-        let t = try a.tensor(0)
+        if let x = scalar(a["x"]) { return .bool(test(x)) }
+        let t = try a.tensor("x")
         return .tensor(try Tensor(bools: t.toDoubles().map(test), shape: t.shape))
     }
 
     static func rounding(_ a: BoundArguments, _ rule: FloatingPointRoundingRule) throws -> Value {
-        let v = try a.value(0)
+        let v = try a.value("x")
         if case .int = v { return v }
         if let x = scalar(v) {
             let r = x.rounded(rule)
             return r.isFinite && Swift.abs(r) < 9.2e18 ? .int(Int(r)) : .float(r)
         }
-        let t = try a.tensor(0)
+        let t = try a.tensor("x")
         if !t.dtype.isFloating { return .tensor(t) }
         return .tensor(try Tensor(t.toDoubles().map { $0.rounded(rule) }, shape: t.shape, dtype: t.dtype))
     }

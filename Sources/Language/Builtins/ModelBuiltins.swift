@@ -18,21 +18,21 @@ enum ModelBuiltins {
 
     static let table: [Builtin] = [
         Builtin("summary", ["model"], "a model's params: names, shapes and counts, and the total (print(summary(m)))", .experiment) { a, _ in
-            guard case .object(let o) = try a.value(0), let m = o as? BlockObject else { throw a.typeError(0, expected: "a model") }
+            guard case .object(let o) = try a.value("model"), let m = o as? BlockObject else { throw a.typeError("model", expected: "a model") }
             return .string(try summary(m))
         },
         Builtin("parameters", ["model"], "a model's trained tensors as a record from path (`layers.0.Wq`) to tensor; len() counts them", .experiment) { a, _ in
-            guard case .object(let o) = try a.value(0), let m = o as? BlockObject else { throw a.typeError(0, expected: "a model") }
+            guard case .object(let o) = try a.value("model"), let m = o as? BlockObject else { throw a.typeError("model", expected: "a model") }
             return .record(Record(try m.parameterLeaves().map { ($0.path, .tensor($0.value)) }))
         },
         Builtin("xavier", ["shape", "gain=1"], "Glorot/Xavier uniform init: U(−a, a), a = gain·√(6/(fan_in + fan_out))", .experiment) { a, _ in
-            let shape = try a.shape(0)
-            guard shape.count >= 2 else { throw a.valueError(0, "xavier needs a shape with at least two dimensions, got \(shape)") }
+            let shape = try a.shape("shape")
+            guard shape.count >= 2 else { throw a.valueError("shape", "xavier needs a shape with at least two dimensions, got \(shape)") }
             // Fans in Double: Int products of a zero-size shape's other dimensions can overflow
             // (and trap). For any shape that can be allocated they are below 2^53, so exact.
             let receptive = shape.dropFirst(2).reduce(1.0) { $0 * Double($1) }
             let fanIn = Double(shape[1]) * receptive, fanOut = Double(shape[0]) * receptive
-            let bound = try a.double(1, default: 1) * (6.0 / Swift.max(fanIn + fanOut, 1)).squareRoot()
+            let bound = try a.double("gain") * (6.0 / Swift.max(fanIn + fanOut, 1)).squareRoot()
             return .tensor(Variable(try Tensor.uniform(shape, low: -bound, high: bound)))
         },
     ]

@@ -5,25 +5,25 @@ import Tensors
 enum NNBuiltins {
     static let table: [Builtin] = [
         Builtin("softmax", ["x", "axis=-1"], "exp(x) normalised to sum to 1 along axis", .nn) { a, _ in
-            .tensor(try Autodiff.softmax(try a.variable(0), axis: try a.int(1, default: -1)))
+            .tensor(try Autodiff.softmax(try a.variable("x"), axis: try a.int("axis")))
         },
         Builtin("log_softmax", ["x", "axis=-1"], "log of softmax, computed stably", .nn) { a, _ in
-            .tensor(try Autodiff.logSoftmax(try a.variable(0), axis: try a.int(1, default: -1)))
+            .tensor(try Autodiff.logSoftmax(try a.variable("x"), axis: try a.int("axis")))
         },
         Builtin("cross_entropy", ["logits", "target", "axis=-1", "mask=none"],
                 "mean cross-entropy of logits against integer classes (or probabilities); mask picks the positions that count", .nn) { a, _ in
-            let mask = try a.optionalTensor(3)
-            return .tensor(try Autodiff.crossEntropy(try a.variable(0), try a.variable(1), axis: try a.int(2, default: -1), mask: mask))
+            let mask = try a.optionalTensor("mask")
+            return .tensor(try Autodiff.crossEntropy(try a.variable("logits"), try a.variable("target"), axis: try a.int("axis"), mask: mask))
         },
         Builtin("mse", ["pred", "target"], "mean squared error", .nn) { a, _ in
-            .tensor(try Autodiff.mse(try a.variable(0), try a.variable(1)))
+            .tensor(try Autodiff.mse(try a.variable("pred"), try a.variable("target")))
         },
         Builtin("logistic_loss", ["scores", "labels"], "mean log(1 + exp(-label·score)) for labels ±1", .nn) { a, _ in
-            .tensor(try Autodiff.logisticLoss(try a.variable(0), try a.variable(1)))
+            .tensor(try Autodiff.logisticLoss(try a.variable("scores"), try a.variable("labels")))
         },
         Builtin("layer_norm", ["x", "gain=none", "bias=none", "axis=-1", "eps=1e-5"], "normalise to zero mean and unit variance along axis, then scale and shift", .nn) { a, _ in
-            .tensor(try Autodiff.layerNorm(try a.variable(0), gain: try a.optionalVariable(1), bias: try a.optionalVariable(2),
-                                           axis: try a.int(3, default: -1), eps: try a.double(4, default: 1e-5)))
+            .tensor(try Autodiff.layerNorm(try a.variable("x"), gain: try a.optionalVariable("gain"), bias: try a.optionalVariable("bias"),
+                                           axis: try a.int("axis"), eps: try a.double("eps")))
         },
     ]
 }

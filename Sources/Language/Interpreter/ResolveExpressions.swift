@@ -38,7 +38,7 @@ extension Resolver {
                                    nameSpan: id.span, span: e.span)
             }
             let c = resolve(callee)
-            checkArguments(callee, c, args)
+            checkArguments(c, args, call: e.span)
             return .call(c, cargs, span: e.span)
         case .index(let base, let items):
             return .index(resolve(base), items.map(resolveIndexItem), span: e.span)
@@ -88,48 +88,63 @@ extension Resolver {
         }
     }
 
-    /// Argument checks for calls whose callee is statically known: a builtin, or a global
-    /// `fn` (not re-assigned). Reported before running, with did-you-mean for keywords.
-    func checkArguments(_ callee: Expr, _ code: Code, _ args: [CallArgument]) {
-        let params: [ParamSpec], name: String
+    /// Argument checks for calls whose callee is statically known: a builtin (a name no
+    /// script binding shadows), or a global `fn` or model (bound once, never re-assigned).
+    /// They match the call's shape as `Arguments.bind` will when it runs and report its error,
+    /// in the same words, at the argument it blames; other callees are checked when called.
+    func checkArguments(_ code: Code, _ args: [CallArgument], call span: SourceSpan) {
         switch code {
         case .constant(.function(let b as Builtin)):
-            params = b.parameters; name = b.name
+            reportMismatch(b.name, b.parameters, args, call: span)
         case .global(let slot, _, _):
             guard let sig = signatures[slot] else { return }
-            params = sig.params; name = sig.name
+            // Whether the slot keeps this function is known once the whole file is resolved
+            // (a later `f = ...` would make the check wrong): the check waits until then.
+            pendingCallChecks.append(PendingCallCheck(slot: slot, name: sig.name, params: sig.params, args: args, span: span,
+                                                      position: diagnostics.count))
         default:
             return
         }
-        let positional = args.filter { $0.label == nil }.count
-        let hasVariadic = params.contains { $0.kind == .variadic }
-        let fixed = params.firstIndex { $0.kind == .variadic } ?? params.count
-        if !hasVariadic && positional > params.count {
-            let extra = args.filter { $0.label == nil }[params.count]
-            error(.argument, "\(name) takes at most \(params.count) argument\(params.count == 1 ? "" : "s"), got \(positional)",
-                  at: extra.span, hint: params.isEmpty ? nil : "parameters: " + params.map(\.name).joined(separator: ", "))
-            return
+    }
+
+    /// Reports the error `Arguments.bind` would raise for this call, if any.
+    func reportMismatch(_ name: String, _ params: [ParamSpec], _ args: [CallArgument], call span: SourceSpan) {
+        let positional = args.filter { $0.label == nil }
+        let keywords = args.compactMap(\.label)
+        guard let e = Arguments.mismatch(positional: positional.count, keywords: keywords.map(\.name),
+                                         parameters: params, function: name) else { return }
+        var at = span
+        if let i = e.argument {
+            at = i < positional.count ? positional[i].span : keywords[i - positional.count].span
         }
-        var given = Set<String>()
-        for (i, p) in params.enumerated() where i < min(positional, fixed) { given.insert(p.name) }
-        for a in args {
-            guard let label = a.label else { continue }
-            let names = params.filter { $0.kind != .variadic }.map(\.name)
-            if !names.contains(label.name) {
-                let hint = DidYouMean.hint(for: label.name, in: names)
-                    ?? (names.isEmpty ? nil : "parameters: " + names.joined(separator: ", "))
-                error(.argument, "\(name) has no parameter named `\(label.name)`", at: label.span, hint: hint)
-                return
-            }
-            if !given.insert(label.name).inserted {
-                error(.argument, "argument `\(label.name)` of \(name) is given twice", at: label.span)
-                return
-            }
+        error(.argument, e.message, at: at, hint: e.hint)
+    }
+
+    /// Runs the deferred checks of calls to global functions whose slot was never assigned,
+    /// putting each error where it would have stood in source order.
+    func runPendingCallChecks(from first: Int) {
+        let checks = pendingCallChecks[first...]
+        pendingCallChecks.removeSubrange(first...)
+        for check in checks.reversed() where !assignedGlobals.contains(check.slot) {
+            let before = diagnostics
+            diagnostics = Array(before[..<check.position])
+            reportMismatch(check.name, check.params, check.args, call: check.span)
+            diagnostics += before[check.position...]
         }
-        for p in params where p.kind == .required && !given.contains(p.name) {
-            error(.argument, "\(name) is missing argument `\(p.name)`", at: callee.span.to(args.last?.span ?? callee.span),
-                  hint: "call it as \(name)(" + params.map { $0.kind == .variadic ? "\($0.name)..." : $0.name }.joined(separator: ", ") + ")")
-            return
+        if diagnostics.count > Self.errorLimit {
+            droppedErrors += diagnostics.count - Self.errorLimit
+            diagnostics.removeSubrange(Self.errorLimit...)
         }
     }
+}
+
+/// A call to a global function, checked once the file shows the function is never re-assigned.
+struct PendingCallCheck {
+    let slot: Int
+    let name: String
+    let params: [ParamSpec]
+    let args: [CallArgument]
+    let span: SourceSpan
+    /// How many diagnostics came before the call, so its error keeps its place in the list.
+    let position: Int
 }

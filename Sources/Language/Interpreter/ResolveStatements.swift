@@ -129,7 +129,9 @@ extension Resolver {
         case .name(let n):
             switch lookup(n) {
             case .local(let ref)?: return .variable(.slot(ref, name: n))
-            case .global(let slot)?: return .variable(.global(slot, name: n))
+            case .global(let slot)?:
+                assignedGlobals.insert(slot)
+                return .variable(.global(slot, name: n))
             case .builtin?:
                 error(.name, "cannot assign to the builtin `\(n)`", at: e.span, hint: "use `let \(n) = ...` to define your own")
                 return nil

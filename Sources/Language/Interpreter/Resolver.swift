@@ -37,6 +37,11 @@ package final class Resolver {
     var pending: Set<String> = []
     /// Known parameter lists of global functions, for static argument checks.
     var signatures: [Int: (name: String, params: [ParamSpec])] = [:]
+    /// Calls to global functions whose argument check waits for the end of the file.
+    var pendingCallChecks: [PendingCallCheck] = []
+    /// Global slots assigned (`f = ...`) or bound twice in one file: what they hold when a call
+    /// runs is not known before running, so calls to them are checked then.
+    var assignedGlobals: Set<Int> = []
     var current: FrameScope
     var diagnostics: [Diagnostic] = []
     /// Files imported so far (canonical path → unit) and the import chain being resolved.
@@ -105,6 +110,9 @@ package final class Resolver {
     func declare(_ name: String) -> CodePattern {
         if isTopLevel {
             let slot = globalSlot(name)
+            // A new binding of the name: calls after it are not calls of the old function.
+            // (`fn` and `model` declarations register their own signature after this.)
+            signatures[slot] = nil
             pending.remove(name)
             return .global(slot, name: name)
         }
@@ -182,12 +190,17 @@ package final class Resolver {
             _ = globalSlot(name)
             pending.insert(name)
         }
+        var seen = Set<String>()
+        for name in declared where !seen.insert(name).inserted {
+            if let slot = global.blocks[0].names[name] { assignedGlobals.insert(slot) }
+        }
         // Pre-register signatures of top-level functions so calls above the definition check too.
         for s in program.statements {
             if case .function(let decl) = s.kind, let n = decl.name, let slot = global.blocks[0].names[n.name] {
                 signatures[slot] = (n.name, params(of: decl))
             }
         }
+        let firstPendingCheck = pendingCallChecks.count
         var out: [Instr] = []
         resolvedSpans = []
         for s in program.statements {
@@ -197,6 +210,8 @@ package final class Resolver {
             }
         }
         for name in declared { pending.remove(name) }
+        // An imported file's calls wait for the importing file: it may re-assign its names.
+        if importStack.isEmpty { runPendingCallChecks(from: firstPendingCheck) }
         return out
     }
 
