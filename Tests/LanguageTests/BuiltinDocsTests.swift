@@ -38,6 +38,16 @@ import Testing
         }
     }
 
+    /// A registered builtin whose name a core one already has would be dropped from the table:
+    /// every experiments-layer builtin must keep a name of its own.
+    @Test func registeredBuiltinsKeepTheirNames() {
+        let core = Set(Builtins.core.names)
+        for b in ExperimentBuiltins.table {
+            #expect(!core.contains(b.name), "\(b.name) is both a core and an experiments builtin")
+        }
+        #expect(Self.builtins.all.count == Builtins.core.all.count + ExperimentBuiltins.table.count)
+    }
+
     @Test func everyBuiltinHasADescription() {
         for b in Self.builtins.all {
             #expect(!b.doc.trimmingCharacters(in: .whitespaces).isEmpty, "\(b.name) has no doc string")

@@ -48,6 +48,7 @@ enum RandomBuiltins {
             var probs: [Double]?
             if let p = a["p"] {
                 // Whatever the conversion's complaint, the fix is the same: give probabilities.
+                // The conversion's own error names no parameter; this one names `p` and what it must be.
                 guard let t = try? Convert.variable(p).value else { throw a.typeError("p", expected: "a list of probabilities") }
                 probs = t.toDoubles()
             }
